@@ -1,0 +1,8 @@
+from celery import shared_task
+from django.core.management import call_command
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def clear_expired_sessions() -> None:
+    """Delete expired sessions; harmless to run twice or in parallel."""
+    call_command("clearsessions")

@@ -1,0 +1,112 @@
+"""Shared fixtures: companies and one user per role, built like the demo data."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.models import Company, User
+from accounts.roles import Role
+from regions.models import Region
+
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")),
+    reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)",
+)
+requires_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs a Redis server: set REDIS_URL=redis://... (CI does)"
+)
+
+
+def reference_data_ensure() -> None:
+    """Regions and role groups come from data migrations; a transactional test's
+    flush removes them, so put them back when they are missing."""
+    from accounts.roles import roles_create, roles_sync_permissions
+    from regions.services import regions_load
+
+    if not Region.objects.exists():
+        regions_load()
+    roles_create(Group)
+    roles_sync_permissions()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        reference_data_ensure()
+
+
+@pytest.fixture
+def live_db(transactional_db):
+    """A committed database (for worker threads and live servers) with reference data."""
+    reference_data_ensure()
+
+
+def make_user(username: str, role: Role | None, *, company=None, region_code=None, **extra) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="correct-horse-battery",
+        company=company,
+        region=Region.objects.get(code=region_code) if region_code else None,
+        **extra,
+    )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def hk(db) -> Company:
+    return Company.objects.create(code="HK", name="PT Hutama Karya (Persero)", short_name="Hutama Karya")
+
+
+@pytest.fixture
+def pln(db) -> Company:
+    return Company.objects.create(code="PLN", name="PT PLN (Persero)", short_name="PLN")
+
+
+@pytest.fixture
+def staf_hk(hk) -> User:
+    return make_user("staf.hk", Role.STAF, company=hk, first_name="Rina")
+
+
+@pytest.fixture
+def manajer_hk(hk) -> User:
+    return make_user("manajer.hk", Role.MANAJER, company=hk)
+
+
+@pytest.fixture
+def staf_pln(pln) -> User:
+    return make_user("staf.pln", Role.STAF, company=pln)
+
+
+@pytest.fixture
+def pejabat_sumsel(db) -> User:
+    return make_user("pejabat.sumsel", Role.PEJABAT, region_code="16")
+
+
+@pytest.fixture
+def pejabat_maluku(db) -> User:
+    return make_user("pejabat.maluku", Role.PEJABAT, region_code="81")
+
+
+@pytest.fixture
+def auditor(db) -> User:
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_user("admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.1) -> bool:
+    """Poll until `predicate()` is true; for work done by another process or thread."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

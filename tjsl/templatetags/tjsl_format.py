@@ -1,0 +1,27 @@
+"""Indonesian money formats for templates: `{{ amount|rupiah }}` gives Rp200.000.000."""
+
+from django import template
+from django.utils.translation import get_language
+from lokal import format_rupiah, terbilang
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value) -> str:
+    if value in (None, ""):
+        return ""
+    return format_rupiah(int(value))
+
+
+@register.filter
+def rupiah_words(value) -> str:
+    """The amount spelled out in Indonesian (*terbilang*), as on a BAST."""
+    if value in (None, ""):
+        return ""
+    return terbilang(int(value), currency=True)
+
+
+@register.simple_tag
+def current_language() -> str:
+    return get_language() or "id"

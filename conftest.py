@@ -1,6 +1,7 @@
 """Shared fixtures: companies and one user per role, built like the demo data."""
 
 import os
+import shutil
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,6 +9,8 @@ from django.contrib.auth.models import Group
 from accounts.models import Company, User
 from accounts.roles import Role
 from regions.models import Region
+
+TEST_PASSWORD = "correct-horse-battery"
 
 requires_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")),
@@ -45,7 +48,7 @@ def live_db(transactional_db):
 def make_user(username: str, role: Role | None, *, company=None, region_code=None, **extra) -> User:
     user = User.objects.create_user(
         username=username,
-        password="correct-horse-battery",
+        password=TEST_PASSWORD,
         company=company,
         region=Region.objects.get(code=region_code) if region_code else None,
         **extra,
@@ -110,3 +113,50 @@ def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.1) -> bo
             return True
         time.sleep(interval)
     return predicate()
+
+
+# --- Browser journeys ------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+requires_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium chromium-driver; CI does)"
+)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that
+    # tests make around it are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, live_db):
+    """A fresh browser tab on the live server, in Indonesian, with downloads allowed."""
+    context = browser.new_context(base_url=live_server.url, locale="id-ID", accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

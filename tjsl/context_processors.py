@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.TJSL_SITE_NAME}
+    return {"tjsl_site_name": settings.TJSL_SITE_NAME}

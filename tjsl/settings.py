@@ -74,9 +74,14 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "django_celery_beat",
+    "django_filters",
     "tjsl",
     "regions",
     "accounts",
+    "programs",
+    "partners",
+    "disbursements",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,10 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("programs/", include("programs.urls")),
+    path("partners/", include("partners.urls")),
+    path("handovers/", include("disbursements.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

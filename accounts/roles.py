@@ -64,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.programbudget": ALL,
         "programs.programtarget": ALL,
         "programs.activity": ALL,
-        "disbursements.disbursement": (VIEW,),
+        "disbursements.disbursement": (VIEW, ADD, CHANGE),
         "reports.impactreport": (VIEW, ADD),
     },
     Role.PEJABAT: {

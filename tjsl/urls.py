@@ -17,5 +17,6 @@ urlpatterns = [
     path("handovers/", include("disbursements.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("tjsl.api", namespace="api")),
     path("admin/", admin.site.urls),
 ]

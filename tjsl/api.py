@@ -1,0 +1,271 @@
+"""The REST API under /api/v1/: shared building blocks and the URL configuration.
+
+Every installed app that has an `api.py` with `def register(router) -> None` gets
+its endpoints added to the one router (see docs/api.md). The building blocks
+here keep every endpoint on the same rules as the pages: scope through
+`visible_to(user)`, role permissions, cursor pagination, throttling,
+idempotent creation and error bodies in the caller's language.
+"""
+
+import hashlib
+import json
+import re
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import exceptions, permissions, routers, status, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .api_defaults import CursorPagination, FilterSet, RolePermission
+from .api_schema import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, REPLAYED_HEADER
+
+__all__ = [
+    "CursorPagination",
+    "FilterSet",
+    "IdempotentCreateMixin",
+    "RolePermission",
+    "ScopedQuerysetMixin",
+    "ScopedReadOnlyViewSet",
+]
+
+IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
+
+
+# --- Errors --------------------------------------------------------------------------
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError from services, always as a JSON object."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(exc.message_dict)
+        else:
+            exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    return response
+
+
+# --- Viewsets ------------------------------------------------------------------------
+class ScopedQuerysetMixin:
+    """`get_queryset()` starts from `Model.objects.visible_to(request.user)`: out of scope is 404."""
+
+    lookup_value_regex = r"[^/]+"  # any id reaches the view, which answers 404 in JSON
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of a browsable model, within the user's scope and role."""
+
+
+def _fingerprint(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+class IdempotentCreateMixin:
+    """Makes `create()` safe to retry with an `Idempotency-Key` header.
+
+    The first request's response is stored with the key (per user) in the same
+    transaction as what it created; a retry with the same key and body gets that
+    response again with `Idempotent-Replayed: true` and creates nothing; the same
+    key with another body or endpoint is refused with 422. A concurrent duplicate
+    waits on the unique (user, key) index and then replays. Fields named in
+    `idempotency_secret_fields` (such as a token's secret) are never stored and
+    come back as null on a replay.
+    """
+
+    idempotent_create = True  # read by the schema generator
+    idempotency_secret_fields: tuple[str, ...] = ()
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None:
+            return super().create(request, *args, **kwargs)
+        if not IDEMPOTENCY_KEY_RE.match(key):
+            raise InvalidHeader(_("The Idempotency-Key header must have 1 to 255 visible ASCII characters."))
+        return self._idempotent_create(request, key, _fingerprint(request), *args, **kwargs)
+
+    def _idempotent_create(self, request, key, fingerprint, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                record = self._stored_record(request, key)
+                if record is not None:
+                    return self._replay(record, fingerprint)
+                response = super().create(request, *args, **kwargs)
+                self._store(request, key, fingerprint, response)
+        except _KeyTaken:
+            # A concurrent request with this key committed first; ours was rolled back: answer with theirs.
+            return self._replay(self._stored_record(request, key), fingerprint)
+        return response
+
+    def _store(self, request, key, fingerprint, response) -> None:
+        from accounts.models import IdempotencyRecord
+
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.create(
+                    user=request.user,
+                    key=key,
+                    request_method=request.method,
+                    request_path=request.path[:500],
+                    fingerprint=fingerprint,
+                    response_status=response.status_code,
+                    response_body=self._storable(response.data),
+                )
+        except IntegrityError:
+            raise _KeyTaken from None
+
+    @staticmethod
+    def _stored_record(request, key):
+        from accounts.models import IdempotencyRecord
+
+        return IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+
+    def _storable(self, data):
+        if isinstance(data, dict):
+            return {name: (None if name in self.idempotency_secret_fields else value) for name, value in data.items()}
+        return data
+
+    @staticmethod
+    def _replay(record, fingerprint) -> Response:
+        if record.fingerprint != fingerprint:
+            raise UnprocessableRequest(
+                _(
+                    "This Idempotency-Key was already used for a different request. "
+                    "Send a new key for a new request, or repeat the original request unchanged."
+                )
+            )
+        return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
+
+
+class _KeyTaken(Exception):
+    pass
+
+
+class InvalidHeader(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Invalid request header.")
+    default_code = "invalid_header"
+
+
+class UnprocessableRequest(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("The request cannot be processed.")
+    default_code = "unprocessable"
+
+
+# --- Schema and documentation views -------------------------------------------------------
+class JsonErrorsMixin:
+    """Errors of the schema and documentation views are JSON like the rest of the API."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    """Swagger UI from drf-spectacular-sidecar's static files: no CDN, no inline script or style."""
+
+    template_name = "api/docs.html"
+    url_name = "api:schema"
+
+
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: a JSON 404 (401 without credentials), not an HTML page."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    schema = None
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
+    post = put = patch = delete = get
+
+
+# --- Router and URL configuration ----------------------------------------------------------
+class ApiRootView(routers.APIRootView):
+    permission_classes = [permissions.IsAuthenticated]
+    schema = None
+
+
+class ApiRouter(routers.DefaultRouter):
+    """The one router of /api/v1/. `add_view()` is for endpoints that are not collections (e.g. `me/`)."""
+
+    APIRootView = ApiRootView
+    include_format_suffixes = False
+
+    def __init__(self):
+        super().__init__()
+        self.extra_urls: list[URLPattern] = []
+
+    def add_view(self, route: str, view, *, name: str) -> None:
+        self.extra_urls.append(path(route, view, name=name))
+
+    def get_urls(self):
+        return super().get_urls() + self.extra_urls
+
+
+def build_router() -> ApiRouter:
+    router = ApiRouter()
+    for app_config in apps.get_app_configs():
+        try:
+            module = import_module(f"{app_config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_config.name}.api":
+                raise
+            continue
+        if hasattr(module, "register"):
+            module.register(router)
+    return router
+
+
+def _let_drf_authenticate(patterns):
+    """LoginRequiredMiddleware would redirect to the login page; API views answer 401 themselves."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _let_drf_authenticate(pattern.url_patterns)
+        else:
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+def build_urlpatterns():
+    return _let_drf_authenticate(
+        [
+            path("schema/", SchemaView.as_view(), name="schema"),
+            path("docs/", DocsView.as_view(), name="docs"),
+            *build_router().urls,
+            re_path(r"^", NotFoundView.as_view(), name="not-found"),
+        ]
+    )
+
+
+app_name = "api"
+_urlpatterns = None
+
+
+def __getattr__(name):
+    # Built on first use, once every app's api.py can import this module's building blocks.
+    global _urlpatterns
+    if name == "urlpatterns":
+        if _urlpatterns is None:
+            _urlpatterns = build_urlpatterns()
+        return _urlpatterns
+    raise AttributeError(name)

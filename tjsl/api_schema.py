@@ -1,0 +1,66 @@
+"""The OpenAPI schema generator of the API (settings: DEFAULT_SCHEMA_CLASS).
+
+drf-spectacular describes what serializers return; this adds what every
+endpoint here also answers: errors, throttling and the idempotency header.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """An error: `detail` for the request as a whole, or one list of messages per field."""
+
+    detail = serializers.CharField(required=False)
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema plus what every endpoint here really answers:
+    errors (401, 403, 404, 429, 400 for invalid input) and the idempotency header."""
+
+    def _is_idempotent_create(self) -> bool:
+        return self.method == "POST" and getattr(self.view, "idempotent_create", False)
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_idempotent_create():
+            parameters.append(
+                OpenApiParameter(
+                    IDEMPOTENCY_HEADER,
+                    {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
+                    OpenApiParameter.HEADER,
+                    description=str(_("Any unique string (e.g. a UUID) to make a retry of this request safe.")),
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        codes = {"401": _("Not authenticated."), "403": _("Not allowed."), "429": _("Too many requests.")}
+        if self.method != "GET" or self._is_list_view():
+            codes["400"] = _("Invalid input.")
+        if "{" in self.path or (self._is_list_view() and self._get_paginator()):
+            codes["404"] = _("Not found, or outside your scope.")
+        if self._is_idempotent_create():
+            codes["422"] = _("Idempotency-Key reused for a different request.")
+        for code, description in codes.items():
+            if code not in bodies:
+                bodies[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=str(description)), code, direction=direction
+                )
+        return bodies
+
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if self._is_idempotent_create() and status_code.startswith("2"):
+            headers[REPLAYED_HEADER] = {
+                "schema": {"type": "string", "enum": ["true"]},
+                "description": str(_("Present when this is the stored response of an earlier identical request.")),
+            }
+        return headers

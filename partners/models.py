@@ -5,13 +5,21 @@ recognised by the others. Scope for reading it is the user's region only;
 what a user may see of a partner's personal data is decided separately.
 """
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import scope_for
+
+from .validators import validate_nib, validate_nik, validate_npwp, validate_phone_e164
 
 
 class Sector(models.TextChoices):
@@ -45,6 +53,26 @@ class PartnerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Partner.Status.AKTIF)
 
+    def naik_kelas(self):
+        """Partners whose latest class is above their class at joining (see NAIK_KELAS_RULE)."""
+        return self.filter(joining_class__isnull=False, current_class__gt=F("joining_class"))
+
+    def search(self, term: str):
+        """Business name, owner, NIB, or the last digits of the owner's NIK."""
+        term = (term or "").strip()
+        if not term:
+            return self
+        if term.isdigit():
+            return self.filter(Q(nib__startswith=term) | Q(owner_nik__endswith=term) | Q(business_name__icontains=term))
+        return self.filter(Q(business_name__icontains=term) | Q(owner_name__icontains=term))
+
+
+# Naik kelas ("moving up a class"): the latest class is above the class at joining.
+# The class at joining is the class of the latest assessment on or before the date
+# joined, else of the first assessment after it. Kept in code (not a setting) so that
+# the list filter, the partner page and the reports all read one rule.
+NAIK_KELAS_RULE = "latest_class_above_joining_class"
+
 
 class Partner(models.Model):
     class Status(models.TextChoices):
@@ -54,10 +82,12 @@ class Partner(models.Model):
 
     business_name = models.CharField(_("business name"), max_length=200)
     owner_name = models.CharField(_("owner's name"), max_length=150)
-    owner_nik = models.CharField(_("owner's NIK"), max_length=16, blank=True)
-    nib = models.CharField(_("NIB"), max_length=13, blank=True)
-    npwp = models.CharField(_("NPWP"), max_length=16, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("Stored as +62…"))
+    owner_nik = models.CharField(_("owner's NIK"), max_length=16, blank=True, validators=[validate_nik])
+    nib = models.CharField(_("NIB"), max_length=13, blank=True, validators=[validate_nib])
+    npwp = models.CharField(_("NPWP"), max_length=16, blank=True, validators=[validate_npwp])
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, help_text=_("Stored as +62…"), validators=[validate_phone_e164]
+    )
     address = models.TextField(_("address"), blank=True)
     regency = models.ForeignKey(
         "regions.Region",
@@ -92,8 +122,12 @@ class Partner(models.Model):
         verbose_name=_("registered by company"),
     )
     # Kept current by the assessment services, so that lists filter without joins.
-    joining_class = models.PositiveSmallIntegerField(_("class at joining"), choices=SizeClass.choices, null=True)
-    current_class = models.PositiveSmallIntegerField(_("current class"), choices=SizeClass.choices, null=True)
+    joining_class = models.PositiveSmallIntegerField(
+        _("class at joining"), choices=SizeClass.choices, null=True, blank=True
+    )
+    current_class = models.PositiveSmallIntegerField(
+        _("current class"), choices=SizeClass.choices, null=True, blank=True
+    )
     has_export = models.BooleanField(_("reached export"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
@@ -109,8 +143,18 @@ class Partner(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         constraints = [
-            models.UniqueConstraint(fields=["owner_nik"], condition=~Q(owner_nik=""), name="partner_unique_nik"),
-            models.UniqueConstraint(fields=["nib"], condition=~Q(nib=""), name="partner_unique_nib"),
+            models.UniqueConstraint(
+                fields=["owner_nik"],
+                condition=~Q(owner_nik=""),
+                name="partner_unique_nik",
+                violation_error_message=_("A partner with this NIK is already registered."),
+            ),
+            models.UniqueConstraint(
+                fields=["nib"],
+                condition=~Q(nib=""),
+                name="partner_unique_nib",
+                violation_error_message=_("A partner with this NIB is already registered."),
+            ),
             models.CheckConstraint(
                 condition=Q(owner_nik="") | Q(owner_nik__regex=r"^[0-9]{16}$"), name="partner_nik_16"
             ),
@@ -121,6 +165,10 @@ class Partner(models.Model):
         indexes = [
             models.Index(fields=["region_code", "business_name"], name="partner_region_name_idx"),
             models.Index(fields=["sector"], name="partner_sector_idx"),
+            models.Index(fields=["current_class", "business_name"], name="partner_class_name_idx"),
+            models.Index(fields=["status", "business_name"], name="partner_status_name_idx"),
+            models.Index(fields=["business_name", "id"], name="partner_name_idx"),
+            models.Index(fields=["has_export", "business_name"], name="partner_export_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -137,3 +185,356 @@ class Partner(models.Model):
     def naik_kelas(self) -> bool:
         """Moved up a class: the latest class is above the class at joining."""
         return bool(self.joining_class and self.current_class and self.current_class > self.joining_class)
+
+
+# --- Size classes -----------------------------------------------------------------
+
+
+class SizeClassThreshold(models.Model):
+    """Upper bounds of a size class (PP 7/2021, Pasal 35), kept as data an administrator can change.
+
+    A business above every row is 'Above medium'. Each criterion places a business
+    in the smallest class whose bound it does not exceed; the business then takes
+    the *higher* of the two classes (capital and sales must both fit a class).
+    """
+
+    size_class = models.PositiveSmallIntegerField(
+        _("size class"),
+        choices=[c for c in SizeClass.choices if c[0] != SizeClass.BESAR],
+        unique=True,
+    )
+    max_capital = models.BigIntegerField(
+        _("maximum business capital (Rp)"), help_text=_("Excluding land and buildings.")
+    )
+    max_sales = models.BigIntegerField(_("maximum annual sales (Rp)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["size_class"]
+        verbose_name = _("size-class threshold")
+        verbose_name_plural = _("size-class thresholds")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_capital__gte=0), name="threshold_capital_nonnegative"),
+            models.CheckConstraint(condition=Q(max_sales__gte=0), name="threshold_sales_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_size_class_display())
+
+
+# --- Business groups ----------------------------------------------------------------
+
+
+class BusinessGroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Shared like partners: only the user's region applies."""
+        return self.filter(scope_for(user).q(region_code_field="region_code"))
+
+
+class BusinessGroup(models.Model):
+    """A kelompok usaha: partners working together, e.g. 30 craftsmen of one village."""
+
+    name = models.CharField(_("name"), max_length=200)
+    regency = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regency/city"),
+        limit_choices_to={"level": 2},
+    )
+    region_code = models.CharField(_("region code"), max_length=13, db_index=True, editable=False)
+    leader = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+        verbose_name=_("leader"),
+    )
+    registered_by_company = models.ForeignKey(
+        "accounts.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_groups",
+        verbose_name=_("registered by company"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = BusinessGroupQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("business group")
+        verbose_name_plural = _("business groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.regency.code
+        if kwargs.get("update_fields") is not None and "regency" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "region_code"}
+        super().save(*args, **kwargs)
+
+    def members_on(self, date) -> "models.QuerySet[Partner]":
+        """Partners who were members on `date` (joined on or before it, not yet left)."""
+        return Partner.objects.filter(
+            Exists(
+                Membership.objects.filter(group=self, partner=OuterRef("pk"), joined_on__lte=date).filter(
+                    Q(left_on__isnull=True) | Q(left_on__gt=date)
+                )
+            )
+        )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).q(region_code_field="group__region_code"))
+
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(
+        BusinessGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("partner")
+    )
+    joined_on = models.DateField(_("date joined"))
+    left_on = models.DateField(_("date left"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gt=F("joined_on")),
+                name="membership_left_after_joined",
+                violation_error_message=_("The date left must be after the date joined."),
+            ),
+            models.UniqueConstraint(
+                fields=["group", "partner"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_open_per_partner",
+                violation_error_message=_("This partner is already a member of this group."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.group}"
+
+
+# --- Assessments and export ------------------------------------------------------------
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).q(region_code_field="partner__region_code"))
+
+
+class Assessment(models.Model):
+    """A dated visit or self-report; the partner's size class follows from the latest one."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("partner")
+    )
+    assessed_on = models.DateField(_("date assessed"))
+    capital = models.BigIntegerField(
+        _("business capital (Rp)"), validators=[MinValueValidator(0)], help_text=_("Excluding land and buildings.")
+    )
+    annual_sales = models.BigIntegerField(_("annual sales (Rp)"), validators=[MinValueValidator(0)])
+    workers = models.PositiveIntegerField(_("workers"))
+    market_local = models.BooleanField(_("local market"), default=False)
+    market_regional = models.BooleanField(_("regional market"), default=False)
+    market_national = models.BooleanField(_("national market"), default=False)
+    market_export = models.BooleanField(_("export market"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    size_class = models.PositiveSmallIntegerField(_("size class"), choices=SizeClass.choices, editable=False)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(condition=Q(capital__gte=0), name="assessment_capital_nonnegative"),
+            models.CheckConstraint(condition=Q(annual_sales__gte=0), name="assessment_sales_nonnegative"),
+            models.CheckConstraint(condition=Q(size_class__in=[1, 2, 3, 4]), name="assessment_size_class_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.assessed_on}"
+
+    @property
+    def markets(self) -> list[str]:
+        names = [
+            (self.market_local, _("local")),
+            (self.market_regional, _("regional")),
+            (self.market_national, _("national")),
+            (self.market_export, _("export")),
+        ]
+        return [str(label) for reached, label in names if reached]
+
+
+def private_storage() -> FileSystemStorage:
+    """Files only the app streams to allowed users: never under a public URL."""
+    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private", base_url=None)
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    return f"partners/evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+
+
+def import_upload_to(instance, filename: str) -> str:
+    return f"partners/imports/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+
+
+class ExportMilestoneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).q(region_code_field="partner__region_code"))
+
+
+class ExportMilestone(models.Model):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="export_milestones", verbose_name=_("partner")
+    )
+    destination_country = models.CharField(_("destination country"), max_length=100)
+    exported_on = models.DateField(_("date exported"))
+    value = models.BigIntegerField(_("value (Rp)"), validators=[MinValueValidator(0)])
+    evidence = models.FileField(
+        _("evidence file"), storage=private_storage, upload_to=evidence_upload_to, blank=True, max_length=200
+    )
+    evidence_note = models.TextField(_("evidence note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ExportMilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["exported_on", "pk"]
+        verbose_name = _("export milestone")
+        verbose_name_plural = _("export milestones")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="export_value_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.destination_country} · {self.exported_on}"
+
+
+# --- Personal data access log ------------------------------------------------------------
+
+
+class NikViewLog(models.Model):
+    """Who saw a partner's unmasked NIK, and when. The NIK itself is never stored here."""
+
+    class Purpose(models.TextChoices):
+        DETAIL = "detail", _("Detail page")
+        EXPORT = "export", _("Export")
+        EDIT = "edit", _("Edit form")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner"))
+    viewed_at = models.DateTimeField(_("viewed at"), default=timezone.now, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("NIK view")
+        verbose_name_plural = _("NIK views")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.partner_id} · {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+# --- Imports ------------------------------------------------------------------------------
+
+
+class PartnerImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self.all()
+        return self.filter(created_by_id=user.pk)
+
+
+class PartnerImport(models.Model):
+    """An uploaded list of partners: validated row by row, then committed all or none."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        VALIDATING = "validating", _("Checking rows")
+        VALID = "valid", _("Ready to import")
+        INVALID = "invalid", _("Rows have errors")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), storage=private_storage, upload_to=import_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("partners created"), default=0)
+    # One entry per data row: {"line": 2, "data": {...}, "errors": ["..."]}.
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("company")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = PartnerImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("partner import")
+        verbose_name_plural = _("partner imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.COMMITTING}
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -1,0 +1,246 @@
+"""Forms validate input only; the services decide and write."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+from .models import Assessment, BusinessGroup, ExportMilestone, Partner
+from .selectors import partners_similar
+from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
+
+DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+def date_field(label, required=True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, input_formats=DATE_INPUTS, widget=DateInput())
+
+
+def _helper(submit_label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class PartnerForm(forms.ModelForm):
+    joined_on = date_field(_("date joined"))
+    confirm_similar = forms.BooleanField(
+        label=_("I checked: this is a different business from the similar ones listed"), required=False
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "business_name",
+            "owner_name",
+            "owner_nik",
+            "nib",
+            "npwp",
+            "phone",
+            "address",
+            "regency",
+            "district",
+            "sector",
+            "kbli",
+            "products",
+            "joined_on",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "products": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = Region.objects.regencies().order_by("name")
+        self.fields["regency"].label_from_instance = lambda r: f"{r.name} ({r.code})"
+        self.fields["regency"].widget.attrs["data-districts-url"] = reverse("partners:regency-districts")
+        regency_id = self.data.get("regency") or getattr(self.instance, "regency_id", None)
+        districts = Region.objects.districts()
+        self.fields["district"].queryset = (
+            districts.filter(parent_id=regency_id) if str(regency_id or "").isdigit() else districts.none()
+        )
+        if self.instance.pk and self.instance.district_id:
+            self.fields["district"].queryset = districts.filter(parent_id=self.instance.regency_id)
+        self.fields["phone"].widget.attrs["placeholder"] = "0812-3456-7890"
+        self.similar = []
+        if not self.data.get(self.add_prefix("confirm_similar")):
+            self.fields.pop("confirm_similar")
+        self.helper = _helper(_("Save"))
+
+    def _identifier(self, name, validator):
+        value = clean_digits(self.cleaned_data.get(name))
+        if value:
+            validator(value)
+        return value
+
+    def clean_owner_nik(self):
+        return self._identifier("owner_nik", validate_nik)
+
+    def clean_nib(self):
+        return self._identifier("nib", validate_nib)
+
+    def clean_npwp(self):
+        return self._identifier("npwp", validate_npwp)
+
+    def clean_kbli(self):
+        kbli = clean_digits(self.cleaned_data.get("kbli"))
+        if kbli and (len(kbli) != 5 or not kbli.isdigit()):
+            raise ValidationError(_("A KBLI code has 5 digits."))
+        return kbli
+
+    def clean_phone(self):
+        return normalise_phone(self.data.get(self.add_prefix("phone"), ""))
+
+    def clean_joined_on(self):
+        value = self.cleaned_data["joined_on"]
+        if value and value > datetime.date.today():
+            raise ValidationError(_("This date cannot be in the future."))
+        return value
+
+    def _post_clean(self):
+        # The model's own validation runs in the service; here it would repeat the
+        # checks with generic messages (e.g. for the unique NIK).
+        pass
+
+    def clean(self):
+        data = super().clean()
+        regency = data.get("regency")
+        changed_name = not self.instance.pk or "business_name" in self.changed_data or "regency" in self.changed_data
+        if regency and data.get("business_name") and changed_name and not data.get("confirm_similar"):
+            self.similar = list(
+                partners_similar(
+                    business_name=data["business_name"], regency_id=regency.pk, exclude_pk=self.instance.pk
+                )
+            )
+            if self.similar:
+                self.fields["confirm_similar"] = self.declared_fields["confirm_similar"]
+                names = format_html_join(
+                    ", ",
+                    '<a href="{}">{}</a>',
+                    ((reverse("partners:partner-detail", args=[p.pk]), p.business_name) for p in self.similar),
+                )
+                self.add_error(
+                    "confirm_similar",
+                    format_html("{} {}", _("Similar businesses are registered in this regency:"), names),
+                )
+        return data
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_similar"}
+
+
+class AssessmentForm(forms.ModelForm):
+    assessed_on = date_field(_("date assessed"))
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "assessed_on",
+            "capital",
+            "annual_sales",
+            "workers",
+            "market_local",
+            "market_regional",
+            "market_national",
+            "market_export",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("capital", "annual_sales"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs.update({"min": 0, "step": 1})
+        self.helper = _helper(_("Record assessment"))
+
+    def _post_clean(self):
+        pass
+
+
+class ExportMilestoneForm(forms.ModelForm):
+    exported_on = date_field(_("date exported"))
+
+    class Meta:
+        model = ExportMilestone
+        fields = ["destination_country", "exported_on", "value", "evidence", "evidence_note"]
+        widgets = {"evidence_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].validators.append(MinValueValidator(0))
+        self.fields["value"].widget.attrs.update({"min": 0, "step": 1})
+        self.helper = _helper(_("Record export"))
+
+    def _post_clean(self):
+        pass
+
+
+class BusinessGroupForm(forms.ModelForm):
+    class Meta:
+        model = BusinessGroup
+        fields = ["name", "regency", "leader", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = Region.objects.regencies().order_by("name")
+        self.fields["regency"].label_from_instance = lambda r: f"{r.name} ({r.code})"
+        if self.instance.pk:
+            self.fields["leader"].queryset = self.instance.members_on(datetime.date.today())
+        else:
+            self.fields.pop("leader")
+        self.helper = _helper(_("Save"))
+
+    def _post_clean(self):
+        pass
+
+
+class MembershipAddForm(forms.Form):
+    partner = forms.ModelChoiceField(queryset=Partner.objects.all(), widget=forms.HiddenInput)
+    joined_on = date_field(_("date joined"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["partner"].queryset = Partner.objects.visible_to(user)
+
+
+class MembershipEndForm(forms.Form):
+    left_on = date_field(_("date left"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        self.helper = _helper(_("Check the file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 20 MB."))
+        return upload

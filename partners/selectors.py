@@ -1,0 +1,80 @@
+"""Reads that span apps or need more than one QuerySet method."""
+
+from functools import cache
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import FloatField, Func, Q, Value
+from django.db.models.functions import Lower, Upper
+
+from accounts.models import Company
+
+from .models import Partner
+
+
+@cache
+def _model_or_none(app_label: str, name: str):
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+def enrollment_model():
+    """programs.Enrollment (partners never imports programs: it depends on us)."""
+    return _model_or_none("programs", "Enrollment")
+
+
+def program_model():
+    return _model_or_none("programs", "Program")
+
+
+def companies_assisting(partner: Partner):
+    """Companies that registered this partner or enrolled it in one of their programs."""
+    q = Q(pk=partner.registered_by_company_id) if partner.registered_by_company_id else Q(pk__in=[])
+    if enrollment_model() is not None:
+        q |= Q(programs__enrollments__partner=partner)
+    return Company.objects.filter(q).distinct().order_by("short_name")
+
+
+def companies_in_active_programs(partner: Partner):
+    """Companies that assist this partner in an active program right now."""
+    if enrollment_model() is None:
+        return Company.objects.none()
+    return (
+        Company.objects.filter(programs__enrollments__partner=partner, programs__status="aktif")
+        .distinct()
+        .order_by("short_name")
+    )
+
+
+class Similarity(Func):
+    """pg_trgm's similarity(a, b) in [0, 1]."""
+
+    function = "similarity"
+    output_field = FloatField()
+
+
+SIMILARITY_THRESHOLD = 0.45
+
+
+def partners_similar(*, business_name: str, regency_id: int, exclude_pk: int | None = None, limit: int = 5):
+    """Partners in the same regency whose business name looks like `business_name`.
+
+    On PostgreSQL by trigram similarity (pg_trgm); elsewhere by case-insensitive
+    equality or containment of the name.
+    """
+    name = " ".join((business_name or "").split())
+    if not name or not regency_id:
+        return Partner.objects.none()
+    qs = Partner.objects.filter(regency_id=regency_id)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if connection.vendor == "postgresql":
+        qs = qs.annotate(similarity=Similarity(Upper("business_name"), Value(name.upper()))).filter(
+            similarity__gte=SIMILARITY_THRESHOLD
+        )
+        return qs.order_by("-similarity", "pk")[:limit]
+    lowered = name.lower()
+    qs = qs.annotate(lname=Lower("business_name")).filter(Q(lname=lowered) | Q(lname__contains=lowered))
+    return qs.order_by("pk")[:limit]

@@ -1,0 +1,458 @@
+"""Writes to the partner registry. Every function is atomic and records who acted."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.roles import Role
+
+from .imports import RowChecker, read_rows
+from .models import Assessment, BusinessGroup, ExportMilestone, Membership, Partner, PartnerImport, SizeClass
+from .selectors import companies_assisting
+from .sizing import size_class_for, thresholds_load
+
+PARTNER_FIELDS = [
+    "business_name",
+    "owner_name",
+    "owner_nik",
+    "nib",
+    "npwp",
+    "phone",
+    "address",
+    "regency",
+    "district",
+    "sector",
+    "kbli",
+    "products",
+    "joined_on",
+    "status",
+    "notes",
+]
+
+
+# --- Rules shared by pages and services ----------------------------------------------------
+
+
+def _company_linked(user, partner: Partner) -> bool:
+    if user.is_superuser or user.company_id is None:
+        return True
+    return companies_assisting(partner).filter(pk=user.company_id).exists()
+
+
+def partner_editable_by(user, partner: Partner) -> bool:
+    """Staff edit partners their company registered or assists; the registry is shared for reading only."""
+    return user.has_perm("partners.change_partner") and _company_linked(user, partner)
+
+
+def group_editable_by(user, group: BusinessGroup) -> bool:
+    if not user.has_perm("partners.change_businessgroup"):
+        return False
+    return user.is_superuser or user.company_id is None or group.registered_by_company_id in (None, user.company_id)
+
+
+def history_visible_to(user) -> bool:
+    """Change history is for auditors, administrators and managers."""
+    return user.is_superuser or any(user.has_role(r) for r in (Role.AUDITOR, Role.ADMINISTRATOR, Role.MANAJER))
+
+
+def _not_in_future(value: datetime.date | None, field: str) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError({field: _("This date cannot be in the future.")})
+
+
+def duplicate_message(existing: Partner, label: str) -> str:
+    """'A partner with this NIK is already registered: <link>, assisted by HK.' (no personal data)."""
+    companies = companies_assisting(existing)
+    url = reverse("partners:partner-detail", args=[existing.pk])
+    assisted = format_html_join(", ", "{}", ((str(c),) for c in companies)) or _("no company yet")
+    return format_html(
+        '{} <a href="{}">{}</a> ({}: {}).',
+        _("A partner with this %(identifier)s is already registered:") % {"identifier": label},
+        url,
+        existing.business_name,
+        _("assisted by"),
+        assisted,
+    )
+
+
+def partner_duplicates_check(*, owner_nik: str, nib: str, exclude_pk: int | None = None) -> None:
+    """Block a NIK or NIB that another partner already has, linking to that record."""
+    errors = {}
+    for field, value, label in (("owner_nik", owner_nik, "NIK"), ("nib", nib, "NIB")):
+        if not value:
+            continue
+        existing = Partner.objects.filter(**{field: value}).exclude(**{field: ""}).exclude(pk=exclude_pk).first()
+        if existing:
+            errors[field] = ValidationError(duplicate_message(existing, label), code="duplicate")
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Partners ----------------------------------------------------------------------------
+
+
+def _partner_validate(partner: Partner) -> None:
+    _not_in_future(partner.joined_on, "joined_on")
+    if partner.district_id and not partner.district.code.startswith(partner.regency.code + "."):
+        raise ValidationError({"district": _("This district is not in the chosen regency.")})
+    partner_duplicates_check(owner_nik=partner.owner_nik, nib=partner.nib, exclude_pk=partner.pk)
+    partner.region_code = (partner.district or partner.regency).code
+    partner.full_clean()
+
+
+@transaction.atomic
+def partner_create(*, actor, **data) -> Partner:
+    if not actor.has_perm("partners.add_partner"):
+        raise PermissionDenied
+    partner = Partner(**{k: v for k, v in data.items() if k in PARTNER_FIELDS})
+    partner.created_by = actor
+    partner.registered_by_company_id = actor.company_id
+    partner._history_user = actor
+    _partner_validate(partner)
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, actor, **data) -> Partner:
+    if not partner_editable_by(actor, partner):
+        raise PermissionDenied
+    changed = [k for k in PARTNER_FIELDS if k in data and getattr(partner, k) != data[k]]
+    for key in changed:
+        setattr(partner, key, data[key])
+    if not changed:
+        return partner
+    _partner_validate(partner)
+    partner._history_user = actor
+    partner.save(update_fields=[*changed, "updated_at"])
+    if "joined_on" in changed:
+        partner_classes_refresh(partner=partner)
+    return partner
+
+
+def _joining_assessment(assessments: list[Assessment], joined_on: datetime.date) -> Assessment | None:
+    before = [a for a in assessments if a.assessed_on <= joined_on]
+    if before:
+        return before[-1]
+    return assessments[0] if assessments else None
+
+
+@transaction.atomic
+def partner_classes_refresh(*, partner: Partner) -> Partner:
+    """Recompute class at joining, current class and export from the partner's records."""
+    assessments = list(partner.assessments.order_by("assessed_on", "pk"))
+    joining = _joining_assessment(assessments, partner.joined_on)
+    latest = assessments[-1] if assessments else None
+    partner.joining_class = joining.size_class if joining else None
+    partner.current_class = latest.size_class if latest else None
+    partner.has_export = partner.export_milestones.exists() or bool(latest and latest.market_export)
+    # Derived values, recomputable from the assessments' own history: no history row of their own.
+    partner.skip_history_when_saving = True
+    try:
+        partner.save(update_fields=["joining_class", "current_class", "has_export", "updated_at"])
+    finally:
+        del partner.skip_history_when_saving
+    return partner
+
+
+# --- Assessments and export milestones ----------------------------------------------------------
+
+
+ASSESSMENT_FIELDS = [
+    "assessed_on",
+    "capital",
+    "annual_sales",
+    "workers",
+    "market_local",
+    "market_regional",
+    "market_national",
+    "market_export",
+    "note",
+]
+
+
+@transaction.atomic
+def assessment_record(*, partner: Partner, actor, **data) -> Assessment:
+    """Record an assessment, class it by the thresholds and update the partner's classes."""
+    if not (actor.has_perm("partners.add_assessment") and _company_linked(actor, partner)):
+        raise PermissionDenied
+    assessment = Assessment(partner=partner, assessed_by=actor, **{k: data[k] for k in ASSESSMENT_FIELDS if k in data})
+    _not_in_future(assessment.assessed_on, "assessed_on")
+    for field in ("capital", "annual_sales"):
+        if getattr(assessment, field) is not None and getattr(assessment, field) < 0:
+            raise ValidationError({field: _("Amounts cannot be negative.")})
+    assessment.size_class = size_class_for(capital=assessment.capital, annual_sales=assessment.annual_sales)
+    assessment.full_clean()
+    assessment._history_user = actor
+    assessment.save()
+    partner_classes_refresh(partner=partner)
+    return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, actor) -> None:
+    if not (actor.has_perm("partners.delete_assessment") and _company_linked(actor, assessment.partner)):
+        raise PermissionDenied
+    partner = assessment.partner
+    assessment._history_user = actor
+    assessment.delete()
+    partner_classes_refresh(partner=partner)
+
+
+@transaction.atomic
+def export_milestone_record(
+    *,
+    partner: Partner,
+    actor,
+    destination_country: str,
+    exported_on: datetime.date,
+    value: int,
+    evidence=None,
+    evidence_note: str = "",
+) -> ExportMilestone:
+    if not (actor.has_perm("partners.add_exportmilestone") and _company_linked(actor, partner)):
+        raise PermissionDenied
+    _not_in_future(exported_on, "exported_on")
+    if not evidence and not evidence_note.strip():
+        raise ValidationError({"evidence_note": _("Attach an evidence file or describe the evidence.")})
+    milestone = ExportMilestone(
+        partner=partner,
+        destination_country=destination_country.strip(),
+        exported_on=exported_on,
+        value=value,
+        evidence_note=evidence_note,
+        recorded_by=actor,
+    )
+    if evidence:
+        milestone.evidence = evidence
+    milestone.full_clean()
+    milestone._history_user = actor
+    milestone.save()
+    partner_classes_refresh(partner=partner)
+    return milestone
+
+
+# --- Business groups and members ----------------------------------------------------------------
+
+
+@transaction.atomic
+def business_group_create(*, actor, name: str, regency, leader=None, notes: str = "") -> BusinessGroup:
+    if not actor.has_perm("partners.add_businessgroup"):
+        raise PermissionDenied
+    group = BusinessGroup(
+        name=name.strip(),
+        regency=regency,
+        leader=leader,
+        notes=notes,
+        created_by=actor,
+        registered_by_company_id=actor.company_id,
+    )
+    group.region_code = regency.code
+    group.full_clean()
+    group._history_user = actor
+    group.save()
+    return group
+
+
+@transaction.atomic
+def business_group_update(*, group: BusinessGroup, actor, **data) -> BusinessGroup:
+    if not group_editable_by(actor, group):
+        raise PermissionDenied
+    changed = [k for k in ("name", "regency", "leader", "notes") if k in data and getattr(group, k) != data[k]]
+    for key in changed:
+        setattr(group, key, data[key])
+    if changed:
+        group.region_code = group.regency.code
+        group.full_clean()
+        group._history_user = actor
+        group.save(update_fields=changed)
+    return group
+
+
+@transaction.atomic
+def membership_add(*, group: BusinessGroup, partner: Partner, joined_on: datetime.date, actor) -> Membership:
+    """Add a partner to a group; a partner cannot have overlapping memberships of one group."""
+    if not (actor.has_perm("partners.add_membership") and group_editable_by(actor, group)):
+        raise PermissionDenied
+    _not_in_future(joined_on, "joined_on")
+    overlapping = Membership.objects.select_for_update().filter(group=group, partner=partner)
+    overlapping = overlapping.filter(left_on__isnull=True) | overlapping.filter(left_on__gt=joined_on)
+    if overlapping.exists():
+        raise ValidationError({"partner": _("This partner is already a member of this group on that date.")})
+    membership = Membership(group=group, partner=partner, joined_on=joined_on, created_by=actor)
+    membership.full_clean()
+    membership._history_user = actor
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, left_on: datetime.date, actor) -> Membership:
+    if not (actor.has_perm("partners.change_membership") and group_editable_by(actor, membership.group)):
+        raise PermissionDenied
+    _not_in_future(left_on, "left_on")
+    if left_on <= membership.joined_on:
+        raise ValidationError({"left_on": _("The date left must be after the date joined.")})
+    membership.left_on = left_on
+    membership.full_clean()
+    membership._history_user = actor
+    membership.save(update_fields=["left_on"])
+    return membership
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+# Files with more data rows than this are checked and committed by a Celery worker.
+IMPORT_BACKGROUND_ROWS = 300
+IMPORT_PROGRESS_EVERY = 500
+
+
+def partner_import_start(*, actor, uploaded_file) -> PartnerImport:
+    """Store the upload and check it now (small files) or in the background (big ones)."""
+    if not actor.has_perm("partners.add_partner"):
+        raise PermissionDenied
+    content = uploaded_file.read()
+    rows = read_rows(content, uploaded_file.name)  # raises ImportFileError for unreadable files
+    uploaded_file.seek(0)
+    job = PartnerImport(
+        original_name=uploaded_file.name[:200],
+        created_by=actor,
+        company_id=actor.company_id,
+        total_rows=len(rows),
+    )
+    job.file.save(uploaded_file.name, uploaded_file, save=False)
+    job.save()
+    if len(rows) > IMPORT_BACKGROUND_ROWS:
+        from .tasks import partner_import_validate_task
+
+        transaction.on_commit(lambda: partner_import_validate_task.delay(job.pk))
+    else:
+        partner_import_validate(import_id=job.pk, rows=rows)
+        job.refresh_from_db()
+    return job
+
+
+def _import_progress(job: PartnerImport, **fields) -> None:
+    for key, value in fields.items():
+        setattr(job, key, value)
+    job.save(update_fields=list(fields))
+
+
+def partner_import_validate(*, import_id: int, rows: list[dict] | None = None) -> PartnerImport:
+    """Check every row; safe to run twice (it starts again from the stored file)."""
+    job = PartnerImport.objects.get(pk=import_id)
+    if job.status not in {PartnerImport.Status.PENDING, PartnerImport.Status.VALIDATING}:
+        return job
+    if rows is None:
+        with job.file.open("rb") as handle:
+            rows = read_rows(handle.read(), job.original_name)
+    _import_progress(job, status=PartnerImport.Status.VALIDATING, total_rows=len(rows), processed_rows=0)
+    checker = RowChecker(rows)
+    for index, row in enumerate(rows, start=1):
+        checker.check(row)
+        if index % IMPORT_PROGRESS_EVERY == 0:
+            _import_progress(job, processed_rows=index)
+    error_rows = sum(1 for row in rows if row["errors"])
+    _import_progress(
+        job,
+        rows=rows,
+        processed_rows=len(rows),
+        error_rows=error_rows,
+        status=PartnerImport.Status.INVALID if error_rows or not rows else PartnerImport.Status.VALID,
+        message="" if rows else _("The file has no data rows."),
+        finished_at=timezone.now(),
+    )
+    return job
+
+
+def partner_import_request_commit(*, job: PartnerImport, actor) -> PartnerImport:
+    if job.created_by_id != actor.pk or not actor.has_perm("partners.add_partner"):
+        raise PermissionDenied
+    if job.status != PartnerImport.Status.VALID:
+        raise ValidationError(_("Only a file whose rows are all valid can be imported."))
+    if job.total_rows > IMPORT_BACKGROUND_ROWS:
+        from .tasks import partner_import_commit_task
+
+        _import_progress(job, status=PartnerImport.Status.COMMITTING)
+        transaction.on_commit(lambda: partner_import_commit_task.delay(job.pk))
+        return job
+    _import_progress(job, status=PartnerImport.Status.COMMITTING)
+    return partner_import_commit(import_id=job.pk)
+
+
+def partner_import_commit(*, import_id: int) -> PartnerImport:
+    """Create every partner of a checked file, with history, or none of them."""
+    job = PartnerImport.objects.select_related("created_by").get(pk=import_id)
+    if job.status != PartnerImport.Status.COMMITTING:
+        return job
+    rows = job.rows
+    # Someone may have registered one of these partners since the check.
+    recheck = RowChecker([{"data": r["data"]} for r in rows])
+    taken_nik = {r["clean"]["owner_nik"] for r in rows} & recheck.existing_niks
+    taken_nib = {r["clean"]["nib"] for r in rows} & recheck.existing_nibs
+    if taken_nik - {""} or taken_nib - {""}:
+        for row in rows:
+            if row["clean"]["owner_nik"] in taken_nik or row["clean"]["nib"] in taken_nib:
+                row["errors"] = [_("A partner with this NIK or NIB was registered after the check.")]
+        _import_progress(
+            job, rows=rows, status=PartnerImport.Status.INVALID, error_rows=sum(1 for r in rows if r["errors"])
+        )
+        return job
+    partners = [_partner_from_row(row["clean"], job) for row in rows]
+    with transaction.atomic():
+        bulk_create_with_history(
+            partners, Partner, batch_size=1000, default_user=job.created_by, default_change_reason="import"
+        )
+        _import_progress(
+            job,
+            status=PartnerImport.Status.COMMITTED,
+            created_count=len(partners),
+            processed_rows=len(partners),
+            finished_at=timezone.now(),
+        )
+    return job
+
+
+def _partner_from_row(clean: dict, job: PartnerImport) -> Partner:
+    data = {k: v for k, v in clean.items() if k not in {"joined_on"}}
+    return Partner(
+        **data,
+        joined_on=datetime.date.fromisoformat(clean["joined_on"]),
+        created_by_id=job.created_by_id,
+        registered_by_company_id=job.company_id,
+    )
+
+
+def partner_import_fail(*, import_id: int, message: str) -> None:
+    PartnerImport.objects.filter(pk=import_id).update(
+        status=PartnerImport.Status.FAILED, message=message[:500], finished_at=timezone.now()
+    )
+
+
+def size_class_label(value: int | None) -> str:
+    return str(SizeClass(value).label) if value else ""
+
+
+__all__ = [
+    "assessment_delete",
+    "assessment_record",
+    "business_group_create",
+    "business_group_update",
+    "export_milestone_record",
+    "membership_add",
+    "membership_end",
+    "partner_classes_refresh",
+    "partner_create",
+    "partner_import_commit",
+    "partner_import_request_commit",
+    "partner_import_start",
+    "partner_import_validate",
+    "partner_update",
+    "thresholds_load",
+]

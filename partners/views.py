@@ -1,0 +1,474 @@
+"""Pages of the partner registry. Views parse input, call a service and render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, FormView, ListView, UpdateView
+
+from regions.models import Region
+
+from . import services
+from .charts import size_class_svg
+from .exports import partners_export
+from .filters import PartnerFilter, filter_form_widgets
+from .forms import (
+    AssessmentForm,
+    BusinessGroupForm,
+    ExportMilestoneForm,
+    ImportUploadForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    PartnerForm,
+)
+from .history import history_entries
+from .imports import ImportFileError, rejected_rows_workbook, template_workbook
+from .models import BusinessGroup, ExportMilestone, Membership, NikViewLog, Partner, PartnerImport
+from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible
+from .selectors import companies_assisting
+from .validators import display_phone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class PermissionMixin(PermissionRequiredMixin):
+    raise_exception = True
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+class PartnerListView(PermissionMixin, ListView):
+    permission_required = "partners.view_partner"
+    template_name = "partners/partner_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        base = Partner.objects.visible_to(self.request.user).select_related("regency")
+        self.filterset = PartnerFilter(self.request.GET or None, queryset=base, request=self.request)
+        filter_form_widgets(self.filterset.form)
+        return (
+            self.filterset.qs
+            if self.filterset.is_bound and self.filterset.is_valid()
+            else base.order_by("business_name", "pk")
+        )
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "partner-results":
+            return ["partners/_partner_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        for partner in context["object_list"]:
+            partner.nik_masked = mask_nik(partner.owner_nik)
+        return context
+
+
+@require_GET
+def partner_export(request, fmt: str):
+    if not request.user.has_perm("partners.view_partner"):
+        raise PermissionDenied
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    base = Partner.objects.visible_to(request.user)
+    filterset = PartnerFilter(request.GET or None, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    content = partners_export(queryset, request.user, fmt)
+    stamp = datetime.date.today().strftime("%Y%m%d")
+    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mitra-binaan-{stamp}.{fmt}"'
+    return response
+
+
+def partner_for_user(request, pk: int) -> Partner:
+    """404 outside the user's scope."""
+    return get_object_or_404(Partner.objects.visible_to(request.user).select_related("regency", "district"), pk=pk)
+
+
+class PartnerDetailView(PermissionMixin, DetailView):
+    permission_required = "partners.view_partner"
+    template_name = "partners/partner_detail.html"
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        return Partner.objects.visible_to(self.request.user).select_related(
+            "regency", "district", "registered_by_company", "created_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partner, user = self.object, self.request.user
+        visible = partner_pii_visible(user, partner)
+        if visible and partner.owner_nik:
+            nik_views_log(user=user, partners=[partner], purpose=NikViewLog.Purpose.DETAIL)
+        assessments = list(partner.assessments.select_related("assessed_by"))
+        context.update(
+            pii_visible=visible,
+            nik_display=partner.owner_nik if visible else mask_nik(partner.owner_nik),
+            npwp_display=partner.npwp if visible else mask_nik(partner.npwp),
+            phone_display=display_phone(partner.phone) if visible else mask_phone(partner.phone),
+            address_display=partner.address if visible else mask_address(partner.address),
+            assessments=assessments,
+            chart=size_class_svg(assessments),
+            milestones=list(partner.export_milestones.all()),
+            memberships=list(partner.memberships.select_related("group").order_by("-joined_on")),
+            companies=list(companies_assisting(partner)),
+            can_edit=services.partner_editable_by(user, partner),
+            show_history=services.history_visible_to(user),
+        )
+        if context["show_history"]:
+            context["history"] = history_entries(partner, pii_visible=visible)
+        return context
+
+
+class PartnerCreateView(PermissionMixin, FormView):
+    permission_required = "partners.add_partner"
+    template_name = "partners/partner_form.html"
+    form_class = PartnerForm
+
+    def form_valid(self, form):
+        try:
+            partner = services.partner_create(actor=self.request.user, **form.service_data())
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Partner %(name)s registered.") % {"name": partner.business_name})
+        return redirect("partners:partner-detail", pk=partner.pk)
+
+
+class PartnerUpdateView(PermissionMixin, UpdateView):
+    permission_required = "partners.change_partner"
+    template_name = "partners/partner_form.html"
+    form_class = PartnerForm
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        return Partner.objects.visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        partner = super().get_object(queryset)
+        if not services.partner_editable_by(self.request.user, partner):
+            raise PermissionDenied
+        if partner.owner_nik and self.request.method == "GET":
+            nik_views_log(user=self.request.user, partners=[partner], purpose=NikViewLog.Purpose.EDIT)
+        return partner
+
+    def get_initial(self):
+        from .validators import display_phone as show
+
+        return {"phone": show(self.object.phone)}
+
+    def form_valid(self, form):
+        try:
+            services.partner_update(partner=self.object, actor=self.request.user, **form.service_data())
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect("partners:partner-detail", pk=self.object.pk)
+
+
+@require_GET
+def regency_districts(request):
+    """Options of the district select for the chosen regency (htmx)."""
+    regency = request.GET.get("regency", "")
+    districts = Region.objects.districts().filter(parent_id=regency) if regency.isdigit() else Region.objects.none()
+    return render(request, "partners/_district_options.html", {"districts": districts})
+
+
+class PartnerChildCreateView(PermissionMixin, FormView):
+    """A form for a record of one partner (assessment, export milestone)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.partner = partner_for_user(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partner=self.partner, **kwargs)
+
+    def record(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.record(form)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("partners:partner-detail", pk=self.partner.pk)
+
+
+class AssessmentCreateView(PartnerChildCreateView):
+    permission_required = "partners.add_assessment"
+    template_name = "partners/assessment_form.html"
+    form_class = AssessmentForm
+
+    def record(self, form):
+        services.assessment_record(partner=self.partner, actor=self.request.user, **form.cleaned_data)
+
+
+class ExportMilestoneCreateView(PartnerChildCreateView):
+    permission_required = "partners.add_exportmilestone"
+    template_name = "partners/exportmilestone_form.html"
+    form_class = ExportMilestoneForm
+
+    def record(self, form):
+        services.export_milestone_record(partner=self.partner, actor=self.request.user, **form.cleaned_data)
+
+
+@require_GET
+def export_milestone_evidence(request, pk: int):
+    """Evidence files are private: streamed only to users who may see the partner."""
+    if not request.user.has_perm("partners.view_exportmilestone"):
+        raise PermissionDenied
+    milestone = get_object_or_404(ExportMilestone.objects.visible_to(request.user), pk=pk)
+    if not milestone.evidence:
+        raise Http404
+    return FileResponse(
+        milestone.evidence.open("rb"), as_attachment=True, filename=milestone.evidence.name.rsplit("/")[-1]
+    )
+
+
+# --- Business groups ---------------------------------------------------------------------------
+
+
+class BusinessGroupListView(PermissionMixin, ListView):
+    permission_required = "partners.view_businessgroup"
+    template_name = "partners/businessgroup_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        today = datetime.date.today()
+        current = Q(memberships__joined_on__lte=today) & (
+            Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today)
+        )
+        qs = BusinessGroup.objects.visible_to(self.request.user).select_related("regency", "leader")
+        term = self.request.GET.get("q", "").strip()
+        if term:
+            qs = qs.filter(name__icontains=term)
+        return qs.annotate(member_count=Count("memberships", filter=current))
+
+
+class BusinessGroupDetailView(PermissionMixin, DetailView):
+    permission_required = "partners.view_businessgroup"
+    template_name = "partners/businessgroup_detail.html"
+    context_object_name = "group"
+
+    def get_queryset(self):
+        return BusinessGroup.objects.visible_to(self.request.user).select_related(
+            "regency", "leader", "registered_by_company"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = self.object
+        memberships = group.memberships.select_related("partner", "partner__regency").order_by(
+            "left_on", "partner__business_name"
+        )
+        context.update(
+            current=[m for m in memberships if m.left_on is None or m.left_on > datetime.date.today()],
+            former=[m for m in memberships if m.left_on is not None and m.left_on <= datetime.date.today()],
+            can_edit=services.group_editable_by(self.request.user, group),
+            today=datetime.date.today(),
+            show_history=services.history_visible_to(self.request.user),
+        )
+        if context["show_history"]:
+            context["history"] = history_entries(group, pii_visible=False)
+        return context
+
+
+class BusinessGroupCreateView(PermissionMixin, FormView):
+    permission_required = "partners.add_businessgroup"
+    template_name = "partners/businessgroup_form.html"
+    form_class = BusinessGroupForm
+
+    def form_valid(self, form):
+        try:
+            group = services.business_group_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Group created. Now add its members."))
+        return redirect("partners:businessgroup-detail", pk=group.pk)
+
+
+class BusinessGroupUpdateView(PermissionMixin, UpdateView):
+    permission_required = "partners.change_businessgroup"
+    template_name = "partners/businessgroup_form.html"
+    form_class = BusinessGroupForm
+    context_object_name = "group"
+
+    def get_queryset(self):
+        return BusinessGroup.objects.visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        group = super().get_object(queryset)
+        if not services.group_editable_by(self.request.user, group):
+            raise PermissionDenied
+        return group
+
+    def form_valid(self, form):
+        try:
+            services.business_group_update(group=self.object, actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect("partners:businessgroup-detail", pk=self.object.pk)
+
+
+def _group_for_user(request, pk: int) -> BusinessGroup:
+    return get_object_or_404(BusinessGroup.objects.visible_to(request.user), pk=pk)
+
+
+@require_GET
+def membership_search(request, pk: int):
+    """Existing partners matching a search, to add to the group (htmx partial)."""
+    group = _group_for_user(request, pk)
+    if not services.group_editable_by(request.user, group):
+        raise PermissionDenied
+    term = request.GET.get("q", "").strip()
+    results = []
+    if len(term) >= 2:
+        current = group.memberships.filter(left_on__isnull=True).values("partner_id")
+        results = (
+            Partner.objects.visible_to(request.user)
+            .search(term)
+            .exclude(pk__in=current)
+            .select_related("regency")
+            .order_by("business_name", "pk")[:20]
+        )
+    return render(
+        request,
+        "partners/_member_search_results.html",
+        {"group": group, "results": results, "term": term, "today": datetime.date.today()},
+    )
+
+
+@require_POST
+def membership_add(request, pk: int):
+    group = _group_for_user(request, pk)
+    form = MembershipAddForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.membership_add(group=group, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("%(name)s added to the group.") % {"name": form.cleaned_data["partner"].business_name}
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("partners:businessgroup-detail", pk=group.pk)
+
+
+@require_POST
+def membership_end(request, pk: int):
+    membership = get_object_or_404(Membership.objects.visible_to(request.user).select_related("group"), pk=pk)
+    form = MembershipEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_end(membership=membership, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Membership ended."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("partners:businessgroup-detail", pk=membership.group_id)
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+
+class ImportCreateView(PermissionMixin, FormView):
+    permission_required = "partners.add_partner"
+    template_name = "partners/import_form.html"
+    form_class = ImportUploadForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["recent"] = PartnerImport.objects.visible_to(self.request.user).defer("rows")[:10]
+        return context
+
+    def form_valid(self, form):
+        try:
+            job = services.partner_import_start(actor=self.request.user, uploaded_file=form.cleaned_data["file"])
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        return redirect("partners:import-detail", pk=job.pk)
+
+
+def _import_for_user(request, pk: int) -> PartnerImport:
+    if not request.user.has_perm("partners.add_partner"):
+        raise PermissionDenied
+    return get_object_or_404(PartnerImport.objects.visible_to(request.user), pk=pk)
+
+
+IMPORT_PREVIEW_ROWS = 200
+IMPORT_PREVIEW_COLUMNS = ["business_name", "owner_name", "owner_nik", "nib", "regency_code", "sector", "joined_on"]
+
+
+@require_GET
+def import_detail(request, pk: int):
+    job = _import_for_user(request, pk)
+    rows = job.rows or []
+    shown = [r for r in rows if r["errors"]][:IMPORT_PREVIEW_ROWS] if job.error_rows else rows[:IMPORT_PREVIEW_ROWS]
+    for row in shown:
+        row["preview"] = [
+            mask_nik(row["data"].get(c, "")) if c == "owner_nik" else row["data"].get(c, "")
+            for c in IMPORT_PREVIEW_COLUMNS
+        ]
+    template = "partners/_import_status.html" if request.htmx else "partners/import_detail.html"
+    context = {"job": job, "shown": shown, "columns": IMPORT_PREVIEW_COLUMNS, "preview_limit": IMPORT_PREVIEW_ROWS}
+    return render(request, template, context)
+
+
+@require_POST
+def import_commit(request, pk: int):
+    job = _import_for_user(request, pk)
+    try:
+        job = services.partner_import_request_commit(job=job, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("partners:import-detail", pk=job.pk)
+    if job.status == PartnerImport.Status.COMMITTED:
+        messages.success(request, _("%(count)d partners imported.") % {"count": job.created_count})
+    return redirect("partners:import-detail", pk=job.pk)
+
+
+@require_GET
+def import_rejected(request, pk: int):
+    job = _import_for_user(request, pk)
+    response = HttpResponse(rejected_rows_workbook(job.rows or []), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.pk}.xlsx"'
+    return response
+
+
+@require_GET
+def import_template(request):
+    if not request.user.has_perm("partners.add_partner"):
+        raise PermissionDenied
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="template-mitra-binaan.xlsx"'
+    return response

@@ -1,0 +1,365 @@
+"""Writes on programs, budgets, targets, activities and enrolments.
+
+Every function is atomic, validates with `full_clean()`, records the actor and
+raises `ValidationError` / `PermissionDenied` with a message meant for the user.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Company
+from accounts.scope import scope_for
+from partners.models import Partner
+from regions.models import Region
+
+from .models import (
+    Activity,
+    ActivityParticipant,
+    BudgetChange,
+    Enrollment,
+    Program,
+    ProgramBudget,
+    ProgramTarget,
+    Sdg,
+)
+
+PROGRAM_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "pillar",
+    "support_form",
+    "start_date",
+    "end_date",
+    "unit",
+    "person_responsible",
+)
+ACTIVITY_FIELDS = ("kind", "title", "start_date", "end_date", "place", "regency", "cost", "description")
+
+
+# --- Permission helpers (used by views too) -------------------------------------------
+
+
+def _owns(user, company_id: int) -> bool:
+    scope = scope_for(user)
+    return not scope.nothing and scope.company_id in (None, company_id)
+
+
+def can_manage_program(user, program: Program) -> bool:
+    """The owning company's Manajer and Administrator (and platform administrators)."""
+    return user.has_perm("programs.change_program") and _owns(user, program.company_id)
+
+
+def can_record_activities(user, program: Program) -> bool:
+    """Activities, their participants and enrolled partners are the unit's day-to-day work."""
+    return user.has_perm("programs.add_activity") and _owns(user, program.company_id)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not change this program."))
+
+
+# --- Programs -------------------------------------------------------------------------
+
+
+def program_assert_open(*, program: Program) -> None:
+    """The guard for anything new under a program: activities, enrolments, handovers."""
+    if not program.accepts_new_records():
+        raise ValidationError(
+            _("Program %(program)s is closed: it accepts no new handovers, activities or partners.")
+            % {"program": program.name}
+        )
+
+
+def _check_sdgs(pillar: str, sdgs: Iterable[Sdg]) -> None:
+    wrong = sorted(sdg.number for sdg in sdgs if sdg.pillar != pillar)
+    if wrong:
+        raise ValidationError(
+            {
+                "sdgs": _("SDG %(numbers)s does not belong to the program's pillar.")
+                % {"numbers": ", ".join(map(str, wrong))}
+            }
+        )
+
+
+def _check_period_holds(program: Program) -> None:
+    """Budgets and activities already recorded must stay inside a changed period."""
+    if not program.pk:
+        return
+    years = list(program.budgets.exclude(year__in=program.years).values_list("year", flat=True))
+    if years:
+        raise ValidationError(
+            _("The period must cover the budget years already planned: %(years)s.")
+            % {"years": ", ".join(map(str, years))}
+        )
+
+
+def _check_dates(obj) -> None:
+    if obj.start_date and obj.end_date and obj.end_date < obj.start_date:
+        raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
+
+
+def _save_program(program: Program, *, actor, sdgs, target_regions) -> Program:
+    _check_dates(program)
+    program.full_clean()
+    sdgs = list(sdgs)
+    _check_sdgs(program.pillar, sdgs)
+    _check_period_holds(program)
+    program._history_user = actor
+    program.save()
+    program.sdgs.set(sdgs)
+    program.target_regions.set(list(target_regions))
+    return program
+
+
+@transaction.atomic
+def program_create(
+    *,
+    company: Company,
+    actor,
+    sdgs: Iterable[Sdg] = (),
+    target_regions: Iterable[Region] = (),
+    status: str = Program.Status.DRAFT,
+    **fields,
+) -> Program:
+    _require(actor.has_perm("programs.add_program") and _owns(actor, company.pk))
+    if status == Program.Status.DITUTUP:
+        raise ValidationError(_("A program is closed through the closing page, not when it is created."))
+    program = Program(company=company, created_by=actor, status=status, **fields)
+    return _save_program(program, actor=actor, sdgs=sdgs, target_regions=target_regions)
+
+
+@transaction.atomic
+def program_update(*, program: Program, actor, sdgs: Iterable[Sdg], target_regions: Iterable[Region], **fields):
+    _require(can_manage_program(actor, program))
+    unknown = set(fields) - set(PROGRAM_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    for name, value in fields.items():
+        setattr(program, name, value)
+    return _save_program(program, actor=actor, sdgs=sdgs, target_regions=target_regions)
+
+
+@transaction.atomic
+def program_activate(*, program: Program, actor) -> Program:
+    _require(can_manage_program(actor, program))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != Program.Status.DRAFT:
+        raise ValidationError(_("Only a draft program can be activated."))
+    program.status = Program.Status.AKTIF
+    program._history_user = actor
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_close(*, program: Program, actor, reason: str) -> Program:
+    _require(can_manage_program(actor, program))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status == Program.Status.DITUTUP:
+        raise ValidationError(_("This program is already closed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the program is closed.")})
+    program.status = Program.Status.DITUTUP
+    program.closed_at = timezone.now()
+    program.closed_by = actor
+    program.close_reason = reason.strip()
+    program._history_user = actor
+    program.save(update_fields=["status", "closed_at", "closed_by", "close_reason", "updated_at"])
+    return program
+
+
+# --- Budgets and targets ----------------------------------------------------------------
+
+
+@transaction.atomic
+def program_budget_set(*, program: Program, year: int, amount: int, reason: str, actor) -> ProgramBudget:
+    """Create or change the budget of one year; every change is kept with who, when and why."""
+    _require(can_manage_program(actor, program))
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for this budget change.")})
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": _("A budget cannot be negative.")})
+    if year not in program.years:
+        raise ValidationError(
+            {
+                "year": _("The year must fall inside the program period (%(start)s-%(end)s).")
+                % {"start": program.start_date.year, "end": program.end_date.year}
+            }
+        )
+    budget = ProgramBudget.objects.select_for_update().filter(program=program, year=year).first()
+    old_amount = budget.amount if budget else None
+    if budget is None:
+        budget = ProgramBudget(program=program, year=year, amount=amount)
+    elif old_amount == amount:
+        return budget
+    budget.amount = amount
+    budget.full_clean()
+    budget.save()
+    change = BudgetChange(
+        budget=budget, old_amount=old_amount, new_amount=amount, reason=reason.strip(), changed_by=actor
+    )
+    change.full_clean()
+    change.save()
+    return budget
+
+
+@transaction.atomic
+def program_target_set(
+    *,
+    program: Program,
+    year: int | None,
+    actor,
+    partners_reached: int = 0,
+    beneficiaries: int = 0,
+    naik_kelas: int = 0,
+    export_partners: int = 0,
+) -> ProgramTarget:
+    """Targets for the whole program (year None) or for one year of its period."""
+    _require(can_manage_program(actor, program))
+    if year is not None and year not in program.years:
+        raise ValidationError({"year": _("The year must fall inside the program period.")})
+    target = ProgramTarget.objects.filter(program=program, year=year).first() or ProgramTarget(
+        program=program, year=year
+    )
+    target.partners_reached = partners_reached
+    target.beneficiaries = beneficiaries
+    target.naik_kelas = naik_kelas
+    target.export_partners = export_partners
+    target.full_clean()
+    target.save()
+    return target
+
+
+# --- Activities ---------------------------------------------------------------------------
+
+
+def _check_activity(activity: Activity) -> None:
+    _check_dates(activity)
+    activity.region_code = activity.regency.code if activity.regency_id else ""
+    activity.full_clean()
+    program = activity.program
+    if activity.start_date < program.start_date or activity.end_date > program.end_date:
+        raise ValidationError({"start_date": _("An activity must take place within the program period.")})
+
+
+@transaction.atomic
+def activity_create(*, program: Program, actor, **fields) -> Activity:
+    _require(can_record_activities(actor, program))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    program_assert_open(program=program)
+    activity = Activity(program=program, created_by=actor, **fields)
+    _check_activity(activity)
+    activity._history_user = actor
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, actor, **fields) -> Activity:
+    _require(can_record_activities(actor, activity.program))
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    _check_activity(activity)
+    activity._history_user = actor
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_participant_add(
+    *, activity: Activity, partner: Partner, actor, products_shown: str = "", product_count: int = 0
+) -> ActivityParticipant:
+    _require(can_record_activities(actor, activity.program))
+    program_assert_open(program=Program.objects.get(pk=activity.program_id))
+    if activity.participants.filter(partner=partner).exists():
+        raise ValidationError(_("%(partner)s already takes part in this activity.") % {"partner": partner})
+    participant = ActivityParticipant(
+        activity=activity, partner=partner, products_shown=products_shown, product_count=product_count
+    )
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def activity_participant_remove(*, participant: ActivityParticipant, actor) -> None:
+    _require(can_record_activities(actor, participant.activity.program))
+    participant.delete()
+
+
+# --- Enrolments ------------------------------------------------------------------------------
+
+
+def enrollment_other_companies_by_partner(*, program: Program, partner_ids) -> dict[int, list[str]]:
+    """For each partner, the other companies whose active programs already count it."""
+    rows = (
+        Enrollment.objects.filter(partner_id__in=list(partner_ids), program__status=Program.Status.AKTIF)
+        .exclude(program__company_id=program.company_id)
+        .values_list("partner_id", "program__company__short_name")
+        .distinct()
+    )
+    result: dict[int, list[str]] = {}
+    for partner_id, company in rows:
+        result.setdefault(partner_id, []).append(company)
+    return {partner_id: sorted(names) for partner_id, names in result.items()}
+
+
+def enrollment_other_companies(*, program: Program, partner: Partner) -> list[str]:
+    return enrollment_other_companies_by_partner(program=program, partner_ids=[partner.pk]).get(partner.pk, [])
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    program: Program,
+    partner: Partner,
+    actor,
+    confirm_other_company: bool = False,
+    joined_on: datetime.date | None = None,
+) -> Enrollment:
+    """Enrol a partner. A partner should not be assisted by two BUMN at once: if another
+    company's active program already counts it, the user must confirm, and the enrolment
+    keeps a note naming that company."""
+    _require(can_record_activities(actor, program))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    program_assert_open(program=program)
+    if Enrollment.objects.filter(program=program, partner=partner).exists():
+        raise ValidationError(_("%(partner)s is already enrolled in this program.") % {"partner": partner})
+    others = enrollment_other_companies(program=program, partner=partner)
+    if others and not confirm_other_company:
+        raise ValidationError(
+            _(
+                "%(partner)s is already assisted in an active program of %(companies)s. "
+                "Confirm to enrol it here as well."
+            )
+            % {"partner": partner, "companies": ", ".join(others)},
+            code="other_company",
+        )
+    enrollment = Enrollment(
+        program=program,
+        partner=partner,
+        joined_on=joined_on or timezone.localdate(),
+        added_by=actor,
+        other_company_confirmed=bool(others),
+        other_company_note=", ".join(others)[:300],
+    )
+    enrollment.full_clean()
+    enrollment.save()
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_remove(*, enrollment: Enrollment, actor) -> None:
+    _require(can_record_activities(actor, enrollment.program))
+    enrollment.delete()

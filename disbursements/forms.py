@@ -1,0 +1,173 @@
+"""Forms for entering handovers; they only parse input, the services decide."""
+
+import uuid
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import BusinessGroup, Partner
+from programs.models import Program
+from regions.models import Region
+
+from .models import Disbursement, Item, Status
+from .services import ItemData, WitnessData
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class HandoverForm(forms.ModelForm):
+    """The header of a handover. The recipient is one field: 'p:<id>' or 'g:<id>'."""
+
+    recipient = forms.CharField(
+        label=_("Recipient"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_("Search a business or a group by name."),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    handed_on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "program",
+            "handed_on",
+            "place_regency",
+            "place",
+            "giver_name",
+            "giver_position",
+            "receiver_name",
+            "receiver_position",
+            "receiver_nik",
+            "receiver_organisation",
+            "basis",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["program"].queryset = Program.objects.visible_to(user).filter(
+            company_id=user.company_id, status=Program.Status.AKTIF
+        )
+        self.fields["place_regency"].queryset = Region.objects.regencies()
+        self.fields["place_regency"].required = False
+        instance = self.instance
+        if instance.pk and instance.recipient is not None:
+            self.initial["recipient"] = f"{'g' if instance.group_id else 'p'}:{instance.recipient.pk}"
+        self.recipient_label = str(instance.recipient) if instance.pk and instance.recipient else ""
+
+    def clean_receiver_nik(self):
+        nik = self.cleaned_data["receiver_nik"].strip()
+        if nik and (len(nik) != 16 or not nik.isdigit()):
+            raise forms.ValidationError(_("A NIK has 16 digits."))
+        return nik
+
+    def clean_recipient(self) -> dict:
+        value = self.cleaned_data["recipient"]
+        if not value:
+            return {"partner": None, "group": None}
+        kind, _sep, pk = value.partition(":")
+        if not pk.isdigit() or kind not in ("p", "g"):
+            raise forms.ValidationError(_("Choose a recipient from the search results."))
+        model = Partner if kind == "p" else BusinessGroup
+        recipient = model.objects.visible_to(self.user).filter(pk=pk).first()
+        if recipient is None:
+            raise forms.ValidationError(_("Choose a recipient from the search results."))
+        self.recipient_label = str(recipient)
+        return {"partner": recipient if kind == "p" else None, "group": recipient if kind == "g" else None}
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "program"}
+        data.update(self.cleaned_data["recipient"])
+        return data
+
+
+class RupiahField(forms.IntegerField):
+    """Whole rupiah, typed the way people write it: 60000000, 60.000.000 or Rp60.000.000."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("Rp").replace(".", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Item.Kind.choices)
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2, localize=True
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=30)
+    unit_value = RupiahField(label=_("Unit value (Rp)"), min_value=0, max_value=10**15, help_text=_("Whole rupiah."))
+
+    def as_item(self) -> ItemData:
+        data = self.cleaned_data
+        return ItemData(data["kind"], data["description"], data["quantity"], data["unit"], data["unit_value"])
+
+
+class WitnessForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=150)
+
+    def as_witness(self) -> WitnessData:
+        return WitnessData(self.cleaned_data["name"], self.cleaned_data["position"])
+
+
+ItemFormSet = forms.formset_factory(ItemForm, extra=0, can_delete=True, max_num=100, validate_max=True)
+WitnessFormSet = forms.formset_factory(WitnessForm, extra=0, can_delete=True, max_num=10, validate_max=True)
+
+
+def formset_rows(formset, convert) -> list:
+    return [convert(form) for form in formset.forms if form.has_changed() and not form.cleaned_data.get("DELETE")]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class HandOverForm(forms.Form):
+    bast_scan = forms.FileField(label=_("Signed BAST scan (PDF, up to 20 MB)"))
+    photos = forms.FileField(
+        label=_("Photos (JPEG, PNG or WebP, up to 10 MB each)"),
+        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True, "accept": "image/*"}),
+    )
+
+    def clean_photos(self):
+        return self.files.getlist("photos")
+
+
+class HandoverFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.none())
+    company = django_filters.NumberFilter(label=_("Company"), field_name="company_id", widget=forms.HiddenInput)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Region.objects.provinces(), method="filter_province"
+    )
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), queryset=Region.objects.regencies(), method="filter_regency"
+    )
+    date_from = django_filters.DateFilter(label=_("From"), field_name="handed_on", lookup_expr="gte", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(label=_("To"), field_name="handed_on", lookup_expr="lte", widget=DATE_INPUT)
+    item_kind = django_filters.ChoiceFilter(label=_("Kind of item"), choices=Item.Kind.choices, method="filter_kind")
+
+    class Meta:
+        model = Disbursement
+        fields = ["status", "program", "company", "province", "regency", "date_from", "date_to", "item_kind"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = Program.objects.visible_to(user).select_related("company")
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(province_code=value.code)
+
+    def filter_regency(self, queryset, name, value):
+        return queryset.filter(regency_code=value.code)
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(Exists(Item.objects.filter(disbursement=OuterRef("pk"), kind=value)))

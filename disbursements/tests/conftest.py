@@ -1,0 +1,109 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from accounts.roles import Role
+from conftest import make_user
+from disbursements.services import ItemData, disbursement_create_draft, disbursement_submit
+from partners.models import BusinessGroup, Membership, Partner
+from programs.models import Program, ProgramBudget
+from regions.models import Region
+
+HANDOVER_DAY = datetime.date(2023, 11, 9)
+
+
+@pytest.fixture
+def ogan_ilir(db) -> Region:
+    return Region.objects.get(code="16.10")
+
+
+@pytest.fixture
+def program(hk) -> Program:
+    program = Program.objects.create(
+        company=hk,
+        code="HK-PK",
+        name="HK Peduli Kreatif",
+        pillar="ekonomi",
+        support_form="bantuan",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2025, 12, 31),
+        status="aktif",
+    )
+    ProgramBudget.objects.create(program=program, year=2023, amount=750_000_000)
+    return program
+
+
+def make_partner(name: str, region: Region, **extra) -> Partner:
+    return Partner.objects.create(
+        business_name=name,
+        owner_name=f"Pemilik {name}",
+        regency=region,
+        sector="kerajinan",
+        joined_on=datetime.date(2022, 1, 1),
+        **extra,
+    )
+
+
+@pytest.fixture
+def partner(ogan_ilir) -> Partner:
+    return make_partner("Perak Tanjung Senai", ogan_ilir)
+
+
+@pytest.fixture
+def group(ogan_ilir) -> BusinessGroup:
+    group = BusinessGroup.objects.create(name="Kelompok Usaha Karya Usang Sungging", regency=ogan_ilir)
+    for i in range(30):
+        member = make_partner(f"Perajin {i + 1:02d}", ogan_ilir)
+        Membership.objects.create(group=group, partner=member, joined_on=datetime.date(2022, 6, 1))
+    return group
+
+
+@pytest.fixture
+def staf2_hk(hk):
+    return make_user("staf2.hk", Role.STAF, company=hk)
+
+
+@pytest.fixture
+def manajer_pln(pln):
+    return make_user("manajer.pln", Role.MANAJER, company=pln)
+
+
+def items_worth(total: int) -> list[ItemData]:
+    """Production equipment and raw materials adding up to `total`."""
+    equipment = total * 3 // 5
+    return [
+        ItemData(
+            kind="peralatan", description="Alat cetak perak", quantity=Decimal("1"), unit="paket", unit_value=equipment
+        ),
+        ItemData(
+            kind="bahan_baku",
+            description="Bahan baku perak dan tembaga",
+            quantity=Decimal("1"),
+            unit="paket",
+            unit_value=total - equipment,
+        ),
+    ]
+
+
+def draft_for(actor, program, *, recipient, total=200_000_000, day=HANDOVER_DAY, **extra):
+    recipient_field = {"group": recipient} if isinstance(recipient, BusinessGroup) else {"partner": recipient}
+    return disbursement_create_draft(
+        actor=actor,
+        program=program,
+        items=items_worth(total),
+        handed_on=day,
+        place_regency=Region.objects.get(code="16.10"),
+        place="Kantor Bupati Ogan Ilir, Tanjung Senai",
+        giver_name="Kepala Unit TJSL",
+        giver_position="Kepala Unit TJSL Hutama Karya",
+        receiver_name="Kepala Dinas Perindustrian, Perdagangan, Koperasi dan UKM",
+        receiver_position="Kepala Dinas",
+        receiver_organisation="Pemerintah Kabupaten Ogan Ilir",
+        **recipient_field,
+        **extra,
+    )
+
+
+def submitted_for(actor, program, **kwargs):
+    return disbursement_submit(disbursement=draft_for(actor, program, **kwargs), actor=actor)

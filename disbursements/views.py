@@ -1,0 +1,297 @@
+"""Handover pages: thin views over the forms and services."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, ListView
+
+from partners.models import BusinessGroup, Partner
+
+from . import services
+from .forms import (
+    HandoverFilter,
+    HandOverForm,
+    HandoverForm,
+    ItemForm,
+    ItemFormSet,
+    ReasonForm,
+    WitnessForm,
+    WitnessFormSet,
+    formset_rows,
+)
+from .models import Disbursement, Item, Status
+
+PAGE_SIZE = 50
+
+
+def handover_for_user(user, pk: int) -> Disbursement:
+    """The handover if the user's scope reaches it; 404 otherwise."""
+    return get_object_or_404(Disbursement.objects.visible_to(user).select_related("program", "company"), pk=pk)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's errors on the form's fields (or on the form when they have no field)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class HandoverListView(PermissionRequiredMixin, ListView):
+    """Newest first, keyset-paginated (`?before=<id>`) so that any page is as fast as the first."""
+
+    permission_required = "disbursements.view_disbursement"
+    template_name = "disbursements/handover_list.html"
+    context_object_name = "handovers"
+    queue = False
+
+    def get_queryset(self):
+        queryset = Disbursement.objects.visible_to(self.request.user)
+        if self.queue:
+            queryset = queryset.filter(status=Status.SUBMITTED)
+        self.filterset = HandoverFilter(self.request.GET or None, queryset=queryset, user=self.request.user)
+        queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        before = self.request.GET.get("before", "")
+        if before.isdigit():
+            queryset = queryset.filter(pk__lt=int(before))
+        return queryset.select_related("program", "company", "partner", "group").order_by("-pk")[: PAGE_SIZE + 1]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["handovers"])
+        params = self.request.GET.copy()
+        params.pop("before", None)
+        if len(rows) > PAGE_SIZE:
+            rows = rows[:PAGE_SIZE]
+            params["before"] = rows[-1].pk
+            context["next_url"] = "?" + params.urlencode()
+        context.update(handovers=rows, filter=self.filterset, queue=self.queue, first_url="?" + params.urlencode())
+        return context
+
+
+class HandoverDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "disbursements.view_disbursement"
+    template_name = "disbursements/handover_detail.html"
+    context_object_name = "handover"
+
+    def get_object(self, queryset=None):
+        return handover_for_user(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        handover, user = self.object, self.request.user
+        context.update(
+            items=handover.items.all(),
+            allocations=handover.allocations.select_related("partner"),
+            witnesses=handover.witnesses.all(),
+            evidence=handover.evidence.all(),
+            transitions=handover.transitions.select_related("actor"),
+            can_edit=services.can_edit(user, handover),
+            can_approve=services.can_approve(user, handover),
+            can_return=handover.status == Status.SUBMITTED and services.can_approve(user, handover),
+            can_hand_over=services.can_hand_over(user, handover),
+            can_verify=services.can_verify(user, handover),
+            can_reverse=services.can_reverse(user, handover),
+            reason_form=ReasonForm(),
+            hand_over_form=HandOverForm(),
+            own_entry=handover.created_by_id == user.pk,
+        )
+        if context["can_edit"] and handover.group_id:
+            members = services.group_members_on(handover.group, handover.handed_on)
+            current = {a.partner_id: a.amount for a in context["allocations"]}
+            default = dict(
+                zip([m.pk for m in members], services.equal_split(handover.total, len(members)), strict=True)
+            )
+            context["allocation_rows"] = [(m, current.get(m.pk, default[m.pk])) for m in members]
+        return context
+
+
+def _entry_forms(request, *, instance=None):
+    data = request.POST if request.method == "POST" else None
+    form = HandoverForm(data, instance=instance, user=request.user)
+    if instance is not None:
+        item_initial = [
+            {
+                "kind": i.kind,
+                "description": i.description,
+                "quantity": i.quantity,
+                "unit": i.unit,
+                "unit_value": i.unit_value,
+            }
+            for i in instance.items.all()
+        ]
+        witness_initial = [{"name": w.name, "position": w.position} for w in instance.witnesses.all()]
+    else:
+        item_initial, witness_initial = [{}], []
+    items = ItemFormSet(data, prefix="items", initial=None if data else item_initial)
+    witnesses = WitnessFormSet(data, prefix="witnesses", initial=None if data else witness_initial)
+    return form, items, witnesses
+
+
+def _render_entry(request, form, items, witnesses, *, handover=None, status=200):
+    context = {
+        "form": form,
+        "items": items,
+        "witnesses": witnesses,
+        "handover": handover,
+        "item_kinds": Item.Kind.choices,
+    }
+    return render(request, "disbursements/handover_form.html", context, status=status)
+
+
+def handover_create(request):
+    user = request.user
+    if not (user.has_perm("disbursements.add_disbursement") and user.company_id):
+        raise PermissionDenied
+    form, items, witnesses = _entry_forms(request)
+    handover = None
+    if request.method == "POST" and all([form.is_valid(), items.is_valid(), witnesses.is_valid()]):
+        try:
+            handover = services.disbursement_create_draft(
+                actor=user,
+                program=form.cleaned_data["program"],
+                submission_key=form.cleaned_data["submission_key"],
+                items=formset_rows(items, ItemForm.as_item),
+                witnesses=formset_rows(witnesses, WitnessForm.as_witness),
+                **form.service_fields(),
+            )
+            # The draft is kept even when submitting finds something missing.
+            if "submit" in request.POST and handover.status == Status.DRAFT:
+                services.disbursement_submit(disbursement=handover, actor=user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Handover saved."))
+            return redirect("disbursements:handover-detail", pk=handover.pk)
+    if handover is not None:
+        messages.warning(request, _("The draft is saved; complete it before submitting."))
+    status = 400 if request.method == "POST" else 200
+    return _render_entry(request, form, items, witnesses, handover=handover, status=status)
+
+
+def handover_update(request, pk: int):
+    handover = handover_for_user(request.user, pk)
+    if not services.can_edit(request.user, handover):
+        raise PermissionDenied
+    form, items, witnesses = _entry_forms(request, instance=handover)
+    if request.method == "POST" and all([form.is_valid(), items.is_valid(), witnesses.is_valid()]):
+        fields = form.service_fields()
+        fields["program"] = form.cleaned_data["program"]
+        try:
+            with transaction.atomic():
+                services.disbursement_update_draft(
+                    disbursement=handover,
+                    actor=request.user,
+                    items=formset_rows(items, ItemForm.as_item),
+                    witnesses=formset_rows(witnesses, WitnessForm.as_witness),
+                    **fields,
+                )
+                if "submit" in request.POST:
+                    services.disbursement_submit(disbursement=handover, actor=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Handover saved."))
+            return redirect("disbursements:handover-detail", pk=handover.pk)
+    status = 400 if request.method == "POST" else 200
+    return _render_entry(request, form, items, witnesses, handover=handover, status=status)
+
+
+@require_GET
+def recipient_search(request):
+    """htmx: businesses and groups matching the query, within the user's scope."""
+    query = request.GET.get("q", "").strip()
+    partners = groups = []
+    if len(query) >= 2:
+        partners = Partner.objects.visible_to(request.user).filter(business_name__icontains=query)[:10]
+        groups = BusinessGroup.objects.visible_to(request.user).filter(name__icontains=query)[:10]
+    return render(
+        request, "disbursements/_recipient_results.html", {"partners": partners, "groups": groups, "query": query}
+    )
+
+
+def _transition_view(service, *, needs_reason=False, success=""):
+    @require_POST
+    def view(request, pk: int):
+        handover = handover_for_user(request.user, pk)
+        kwargs = {}
+        if needs_reason:
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give a reason."))
+                return redirect("disbursements:handover-detail", pk=pk)
+            kwargs["reason"] = form.cleaned_data["reason"]
+        try:
+            result = service(disbursement=handover, actor=request.user, **kwargs)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("disbursements:handover-detail", pk=pk)
+        messages.success(request, success)
+        return redirect("disbursements:handover-detail", pk=result.pk)
+
+    return view
+
+
+handover_submit = _transition_view(services.disbursement_submit, success=_("Submitted for approval."))
+handover_approve = _transition_view(services.disbursement_approve, success=_("Approved."))
+handover_return = _transition_view(services.disbursement_return, needs_reason=True, success=_("Returned to draft."))
+handover_cancel = _transition_view(services.disbursement_cancel, needs_reason=True, success=_("Cancelled."))
+handover_verify = _transition_view(services.disbursement_verify, success=_("Verified."))
+handover_reverse = _transition_view(
+    services.disbursement_reverse, needs_reason=True, success=_("Reversal recorded and submitted for approval.")
+)
+
+
+@require_POST
+def handover_hand_over(request, pk: int):
+    handover = handover_for_user(request.user, pk)
+    form = HandOverForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.disbursement_hand_over(
+                disbursement=handover,
+                actor=request.user,
+                bast_scan=form.cleaned_data["bast_scan"],
+                photos=form.cleaned_data["photos"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Marked as handed over."))
+            return redirect("disbursements:handover-detail", pk=pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect("disbursements:handover-detail", pk=pk)
+
+
+@require_POST
+def handover_allocations(request, pk: int):
+    handover = handover_for_user(request.user, pk)
+    amounts, invalid = {}, False
+    for key, value in request.POST.items():
+        if key.startswith("amount_"):
+            partner_id, raw = key.removeprefix("amount_"), value.replace(".", "").strip()
+            if not (partner_id.isdigit() and raw.isdigit()):
+                invalid = True
+                continue
+            amounts[int(partner_id)] = int(raw)
+    if invalid:
+        messages.error(request, _("Enter every amount as whole rupiah."))
+        return redirect("disbursements:handover-detail", pk=pk)
+    try:
+        services.allocations_set(disbursement=handover, actor=request.user, amounts=amounts)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Allocations saved."))
+    return HttpResponseRedirect(reverse("disbursements:handover-detail", args=[pk]) + "#allocations")

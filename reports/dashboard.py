@@ -1,0 +1,504 @@
+"""The dashboard: (user, filters) -> scoped query -> figures, from the roll-ups or the raw records.
+
+`dashboard_query()` is the one place that turns a request into what a user may see:
+it starts from the user's scope, narrows to a region inside it (never wider: 404),
+and checks every id in the URL against the same scope (404 outside it). Every
+figure, chart and link of the dashboard is computed from the `DashboardQuery` it returns.
+"""
+
+import calendar
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.http import Http404, QueryDict
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import Company
+from accounts.scope import Scope, scope_for
+from disbursements.models import COMMITTED_STATUSES, Disbursement, Item
+from partners.models import Partner, Sector, SizeClass
+from programs.models import Activity, Pillar, Program, ProgramBudget
+from regions.models import Region
+
+from .aggregates import data_version
+from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact
+
+CACHE_SECONDS = 15 * 60
+
+
+# --- Period -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    key: str  # "2023", "2023-Q4", "2023-11" or "01/02/2023-31/03/2023"
+
+    @property
+    def end_exclusive(self) -> datetime.date:
+        return self.end + datetime.timedelta(days=1)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+    def months(self) -> list[datetime.date]:
+        months, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = (day + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+def _parse_date(text: str) -> datetime.date:
+    return datetime.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+
+
+def period_parse(*, period: str = "", date_from: str = "", date_to: str = "", today=None) -> Period:
+    """?period=2023 | 2023-Q4 | 2023-11, or ?from=dd/mm/yyyy&to=dd/mm/yyyy; default: this year.
+
+    Roll-ups hold whole months, so a custom range is widened to the months it touches.
+    Raises ValueError on malformed input.
+    """
+    today = today or timezone.localdate()
+    if date_from or date_to:
+        start = _parse_date(date_from) if date_from else datetime.date(today.year, 1, 1)
+        end = _parse_date(date_to) if date_to else today
+        if end < start:
+            raise ValueError("end before start")
+        start = start.replace(day=1)
+        end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+        return Period(start, end, f"{start:%d/%m/%Y}-{end:%d/%m/%Y}")
+    period = (period or str(today.year)).strip()
+    if match := re.fullmatch(r"(\d{4})", period):
+        year = int(match[1])
+        return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), period)
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", period, flags=re.IGNORECASE):
+        year, quarter = int(match[1]), int(match[2])
+        first_month = 3 * quarter - 2
+        last_day = calendar.monthrange(year, first_month + 2)[1]
+        return Period(
+            datetime.date(year, first_month, 1), datetime.date(year, first_month + 2, last_day), f"{year}-Q{quarter}"
+        )
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", period):
+        year, month = int(match[1]), int(match[2])
+        last_day = calendar.monthrange(year, month)[1]  # raises on month 13
+        return Period(datetime.date(year, month, 1), datetime.date(year, month, last_day), f"{year}-{month:02d}")
+    raise ValueError(f"unknown period {period!r}")
+
+
+# --- The scoped query ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    scope: Scope
+    region_code: str | None  # the region shown (scope's own or narrower); None: national
+    period: Period
+    company_id: int | None = None
+    program_id: int | None = None
+    pillar: str = ""
+    sdg: int | None = None
+    sector: str = ""
+    program_ids: tuple[int, ...] | None = None  # programs matching program/pillar/SDG; None: all
+
+    @property
+    def level(self) -> int:
+        return 0 if self.region_code is None else self.region_code.count(".") + 1
+
+    @property
+    def company_view(self) -> bool:
+        return self.scope.company_id is not None or self.company_id is not None
+
+    def cache_key(self) -> str:
+        """Scope first: two users of different scopes never share an entry."""
+        payload = {
+            "scope": [self.scope.company_id, self.scope.region_code, self.scope.nothing],
+            "query": [self.region_code, self.period.key, self.company_id, self.program_id, self.pillar, self.sdg],
+            "sector": self.sector,
+            "language": get_language(),
+            "version": data_version(),
+        }
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+        return f"reports:dashboard:{digest}"
+
+    def fact_q(self, *, with_sector: bool = True) -> Q:
+        """The filter on the roll-ups: the same scope as Disbursement.objects.visible_to(user)."""
+        q = self.scope.q(company_field="company_id", region_code_field="region_code")
+        q &= self.region_q("region_code") & self._prefix_q()
+        q &= Q(month__gte=self.period.start.replace(day=1), month__lte=self.period.end)
+        if self.company_id is not None:
+            q &= Q(company_id=self.company_id)
+        if self.program_ids is not None:
+            q &= Q(program_id__in=self.program_ids)
+        if with_sector and self.sector:
+            q &= Q(sector=self.sector)
+        return q
+
+    def _prefix_q(self) -> Q:
+        """Equal to region_q on the roll-ups, but on indexed columns (a LIKE cannot use them)."""
+        codes = [c for c in (self.region_code, self.scope.region_code) if c]
+        if not codes:
+            return Q()
+        code = max(codes, key=len)
+        if code.count(".") == 0:
+            return Q(province_code=code)
+        return Q(province_code=code[:2], regency_code=code[:5])
+
+    def region_q(self, field_name: str) -> Q:
+        if self.region_code is None:
+            return Q()
+        return Q(**{field_name: self.region_code}) | Q(**{f"{field_name}__startswith": self.region_code + "."})
+
+    def handovers(self, user, *, with_sector: bool = True):
+        """The raw handovers behind the figures (counted statuses), for checks and lists."""
+        qs = Disbursement.objects.visible_to(user).filter(
+            self.region_q("region_code"),
+            status__in=COMMITTED_STATUSES,
+            handed_on__gte=self.period.start,
+            handed_on__lte=self.period.end,
+        )
+        if self.company_id is not None:
+            qs = qs.filter(company_id=self.company_id)
+        if self.program_ids is not None:
+            qs = qs.filter(program_id__in=self.program_ids)
+        if with_sector and self.sector:
+            qs = qs.filter(partner__sector=self.sector)
+        return qs
+
+
+@dataclass
+class Options:
+    """What the filter form offers: only values inside the user's scope."""
+
+    companies: list = field(default_factory=list)
+    programs: list = field(default_factory=list)
+
+
+def _int_or_404(value: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError as error:
+        raise Http404 from error
+
+
+def dashboard_query(user, params: QueryDict) -> tuple[DashboardQuery, dict]:
+    """Turn (user, GET parameters) into the scoped query; 404 for anything outside the scope.
+
+    Returns the query and the reference data read on the way (programs, companies),
+    so that the page needs no second look-up.
+    """
+    scope = scope_for(user)
+    if scope.nothing:
+        raise Http404
+    region_code = params.get("region", "").strip() or scope.region_code
+    region = None
+    if region_code is not None:
+        if not scope.covers_region_code(region_code):
+            raise Http404
+        region = Region.objects.filter(code=region_code).select_related("parent").first()
+        if region is None:
+            raise Http404
+    try:
+        period = period_parse(
+            period=params.get("period", ""), date_from=params.get("from", ""), date_to=params.get("to", "")
+        )
+    except ValueError as error:
+        raise Http404 from error
+    programs = list(
+        Program.objects.filter(scope.q(company_field="company_id"))
+        .exclude(status=Program.Status.DRAFT)
+        .prefetch_related("sdgs")
+        .only("id", "name", "code", "company_id", "pillar")
+        .order_by("company_id", "name")
+    )
+    companies = list(Company.objects.filter(scope.q(company_field="id")).order_by("name"))
+    company_id = _int_or_404(params.get("company", ""))
+    if company_id is not None and company_id not in {c.pk for c in companies}:
+        raise Http404
+    program_id = _int_or_404(params.get("program", ""))
+    if program_id is not None and program_id not in {p.pk for p in programs}:
+        raise Http404
+    pillar = params.get("pillar", "") if params.get("pillar", "") in Pillar.values else ""
+    sdg = _int_or_404(params.get("sdg", ""))
+    sector = params.get("sector", "") if params.get("sector", "") in Sector.values else ""
+    matching = [
+        p
+        for p in programs
+        if (program_id is None or p.pk == program_id)
+        and (not pillar or p.pillar == pillar)
+        and (sdg is None or sdg in {s.number for s in p.sdgs.all()})
+        and (company_id is None or p.company_id == company_id)
+    ]
+    narrowed = program_id is not None or pillar or sdg is not None
+    query = DashboardQuery(
+        scope=scope,
+        region_code=region_code,
+        period=period,
+        company_id=company_id,
+        program_id=program_id,
+        pillar=pillar,
+        sdg=sdg,
+        sector=sector,
+        program_ids=tuple(p.pk for p in matching) if narrowed else None,
+    )
+    return query, {"programs": programs, "companies": companies, "region": region}
+
+
+# --- Figures from the roll-ups ------------------------------------------------------
+
+
+def _child_field(query: DashboardQuery) -> str:
+    return {0: "province_code", 1: "regency_code"}.get(query.level, "region_code")
+
+
+def _reach_totals(rows) -> dict:
+    totals = {"beneficiaries": 0, "reached": 0, "groups": 0, "naik_kelas": 0, "export": 0}
+    by_sector: dict[str, int] = {}
+    by_class: dict[int | None, int] = {}
+    for row in rows:
+        totals["beneficiaries"] += row["beneficiaries"]
+        totals["reached"] += row["reached"]
+        totals["groups"] += row["groups"]
+        if row["naik_kelas"]:
+            totals["naik_kelas"] += row["reached"]
+        if row["has_export"]:
+            totals["export"] += row["reached"]
+        if row["beneficiaries"]:
+            by_sector[row["sector"]] = by_sector.get(row["sector"], 0) + row["beneficiaries"]
+            by_class[row["size_class"]] = by_class.get(row["size_class"], 0) + row["beneficiaries"]
+    return {**totals, "by_sector": by_sector, "by_class": by_class}
+
+
+def facts_figures(query: DashboardQuery) -> dict:
+    """Every number of the page, from the roll-ups, in a constant number of queries."""
+    q = query.fact_q()
+    handovers = HandoverMonthFact.objects.filter(q)
+    value = {"handovers": Sum("handovers"), "net": Sum("net_value"), "realised": Sum("realised_value")}
+    child = _child_field(query)
+    by_month = {r["month"]: r for r in handovers.values("month").annotate(**value).order_by()}
+    by_program = {r["program_id"]: r for r in handovers.values("program_id").annotate(**value).order_by()}
+    by_sector_value = {r["sector"]: r for r in handovers.values("sector").annotate(**value).order_by()}
+    by_child = {r[child]: r for r in handovers.values(child).annotate(**value).order_by()}
+    by_kind = dict(
+        HandoverItemMonthFact.objects.filter(q)
+        .values("item_kind")
+        .annotate(net=Sum("net_value"))
+        .order_by()
+        .values_list("item_kind", "net")
+    )
+    reach = ReachMonthFact.objects.filter(q)
+    is_b, is_g = Q(role="B"), Q(role="G")
+    reach_rows = list(
+        reach.values("sector", "size_class", "naik_kelas", "has_export")
+        .annotate(
+            beneficiaries=Count("entity_id", distinct=True, filter=is_b),
+            reached=Count("entity_id", distinct=True, filter=Q(role__in=["B", "P"])),
+            groups=Count("entity_id", distinct=True, filter=is_g),
+        )
+        .order_by()
+    )
+    reach_by_child = dict(
+        reach.filter(is_b)
+        .values(child)
+        .annotate(n=Count("entity_id", distinct=True))
+        .order_by()
+        .values_list(child, "n")
+    )
+    return {
+        "by_month": by_month,
+        "by_program": by_program,
+        "by_sector_value": by_sector_value,
+        "by_child": by_child,
+        "by_kind": by_kind,
+        "reach": _reach_totals(reach_rows),
+        "reach_by_child": reach_by_child,
+    }
+
+
+def activity_figures(query: DashboardQuery) -> dict:
+    """Activities are few: counted from the records, with the same scope."""
+    activities = Activity.objects.filter(
+        query.scope.q(company_field="program__company_id", region_code_field="region_code"),
+        query.region_q("region_code"),
+        start_date__gte=query.period.start,
+        start_date__lte=query.period.end,
+    )
+    if query.company_id is not None:
+        activities = activities.filter(program__company_id=query.company_id)
+    if query.program_ids is not None:
+        activities = activities.filter(program_id__in=query.program_ids)
+    if query.sector:
+        return activities.aggregate(
+            activities=Count("id", distinct=True, filter=Q(participants__partner__sector=query.sector)),
+            participants=Count("participants", filter=Q(participants__partner__sector=query.sector)),
+        )
+    return activities.aggregate(activities=Count("id", distinct=True), participants=Count("participants"))
+
+
+def budget_total(query: DashboardQuery, programs: list) -> int:
+    ids = [
+        p.pk
+        for p in programs
+        if (query.program_ids is None or p.pk in query.program_ids)
+        and (query.company_id is None or p.company_id == query.company_id)
+    ]
+    return (
+        ProgramBudget.objects.filter(program_id__in=ids, year__in=query.period.years).aggregate(t=Sum("amount"))["t"]
+        or 0
+    )
+
+
+# --- Figures from the raw records (the reference the roll-ups must equal) ----------
+
+
+def raw_figures(query: DashboardQuery, user) -> dict:
+    """The headline figures straight from the handovers; slow at scale, used to check the roll-ups."""
+    handovers = query.handovers(user)
+    net = handovers.net_amount()
+    realised = handovers.realised().net_amount()
+    count = handovers.filter(kind="handover").count() - handovers.filter(kind="reversal").count()
+    reversed_ids = Disbursement.objects.filter(kind="reversal", status__in=COMMITTED_STATUSES).values("reverses_id")
+    counted = query.handovers(user, with_sector=False).filter(kind="handover").exclude(pk__in=reversed_ids)
+    direct = Partner.objects.filter(disbursements__in=counted)
+    members = Partner.objects.filter(allocations__disbursement__in=counted)
+    if query.sector:
+        direct, members = direct.filter(sector=query.sector), members.filter(sector=query.sector)
+    beneficiary_ids = set(direct.values_list("pk", flat=True)) | set(members.values_list("pk", flat=True))
+    groups = set(counted.exclude(group=None).values_list("group_id", flat=True)) if not query.sector else set()
+    by_kind = dict(
+        Item.objects.filter(disbursement__in=handovers)
+        .values("kind")
+        .annotate(net=Sum("total", filter=Q(disbursement__kind="handover")) - _coalesce_reversal())
+        .values_list("kind", "net")
+    )
+    return {
+        "handovers": count,
+        "net": net,
+        "realised": realised,
+        "beneficiaries": len(beneficiary_ids),
+        "groups": len(groups),
+        "by_kind": {k: v for k, v in by_kind.items() if v},
+    }
+
+
+def _coalesce_reversal():
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(Sum("total", filter=Q(disbursement__kind="reversal")), 0)
+
+
+# --- The page's data, cached --------------------------------------------------------
+
+
+def dashboard_data(query: DashboardQuery, refs: dict, *, use_cache: bool = True) -> dict:
+    key = query.cache_key()
+    if use_cache:
+        data = cache.get(key)
+        if data is not None:
+            return data
+    data = _compute(query, refs)
+    if use_cache:
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _sum(rows, name: str) -> int:
+    return sum((r[name] or 0) for r in rows)
+
+
+def _compute(query: DashboardQuery, refs: dict) -> dict:
+    facts = facts_figures(query)
+    activities = activity_figures(query)
+    programs = {p.pk: p for p in refs["programs"]}
+    companies = {c.pk: c for c in refs["companies"]}
+    month_rows = facts["by_month"].values()
+    net, realised = _sum(month_rows, "net"), _sum(month_rows, "realised")
+    budget = budget_total(query, refs["programs"]) if query.company_view else None
+    headline = {
+        "handovers": _sum(month_rows, "handovers"),
+        "net": net,
+        "realised": realised,
+        "budget": budget,
+        "realisation_pct": round(realised * 100 / budget, 1) if budget else None,
+        **{k: v for k, v in facts["reach"].items() if not k.startswith("by_")},
+        "activities": activities["activities"] or 0,
+        "participants": activities["participants"] or 0,
+    }
+    trend = [{"month": m, "net": (facts["by_month"].get(m) or {}).get("net") or 0} for m in query.period.months()]
+    by_program, by_company, by_pillar, by_sdg = [], {}, {}, {}
+    for program_id, row in facts["by_program"].items():
+        program = programs.get(program_id)
+        name = program.name if program else f"#{program_id}"
+        by_program.append({"id": program_id, "label": name, "net": row["net"], "handovers": row["handovers"]})
+        if program is None:
+            continue
+        company = companies.get(program.company_id)
+        entry = by_company.setdefault(program.company_id, {"id": program.company_id, "label": str(company or "")})
+        entry["net"] = entry.get("net", 0) + row["net"]
+        pillar = by_pillar.setdefault(
+            program.pillar, {"id": program.pillar, "label": str(Pillar(program.pillar).label)}
+        )
+        pillar["net"] = pillar.get("net", 0) + row["net"]
+        for sdg in program.sdgs.all():
+            entry = by_sdg.setdefault(sdg.number, {"id": sdg.number, "label": str(sdg), "net": 0})
+            entry["net"] += row["net"]
+    sector_labels = dict(Sector.choices)
+    by_sector = [
+        {
+            "id": code,
+            "label": str(sector_labels.get(code, _("Business groups (mixed sectors)"))),
+            "net": row["net"],
+            "beneficiaries": facts["reach"]["by_sector"].get(code, 0),
+        }
+        for code, row in facts["by_sector_value"].items()
+    ]
+    class_labels = dict(SizeClass.choices)
+    by_class = [
+        {"id": c, "label": str(class_labels.get(c, _("Not assessed"))), "beneficiaries": n}
+        for c, n in facts["reach"]["by_class"].items()
+    ]
+    kind_labels = dict(Item.Kind.choices)
+    by_kind = [{"id": k, "label": str(kind_labels.get(k, k)), "net": v} for k, v in facts["by_kind"].items() if v]
+    child_codes = set(facts["by_child"]) | set(facts["reach_by_child"])
+    names = dict(Region.objects.filter(code__in=child_codes).values_list("code", "name"))
+    children = [
+        {
+            "code": code,
+            "label": names.get(code, code),
+            "net": (facts["by_child"].get(code) or {}).get("net") or 0,
+            "handovers": (facts["by_child"].get(code) or {}).get("handovers") or 0,
+            "beneficiaries": facts["reach_by_child"].get(code, 0),
+        }
+        for code in child_codes
+    ]
+
+    def by_net(rows):
+        return sorted(rows, key=lambda r: (-(r.get("net") or 0), str(r["label"])))
+
+    return {
+        "headline": headline,
+        "trend": trend,
+        "by_program": by_net(by_program),
+        "by_company": by_net(by_company.values()),
+        "by_pillar": by_net(by_pillar.values()),
+        "by_sdg": sorted(by_sdg.values(), key=lambda r: r["id"]),
+        "by_sector": by_net(by_sector),
+        "by_class": sorted(by_class, key=lambda r: (r["id"] is None, r["id"] or 0)),
+        "by_kind": by_net(by_kind),
+        "children": by_net(children),
+    }
+
+
+def query_as_dict(query: DashboardQuery) -> dict:
+    return asdict(query)

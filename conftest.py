@@ -31,6 +31,20 @@ def reference_data_ensure() -> None:
         regions_load()
     roles_create(Group)
     roles_sync_permissions()
+    _seed_data_ensure()
+
+
+def _seed_data_ensure() -> None:
+    """Rows that data migrations seed (SDGs, size-class thresholds), back after a flush."""
+    from partners.models import SizeClassThreshold
+    from partners.sizing import DEFAULT_THRESHOLDS
+    from programs.sdgs import sdgs_ensure
+
+    sdgs_ensure()
+    for size_class, (max_capital, max_sales) in DEFAULT_THRESHOLDS.items():
+        SizeClassThreshold.objects.get_or_create(
+            size_class=size_class, defaults={"max_capital": max_capital, "max_sales": max_sales}
+        )
 
 
 @pytest.fixture(scope="session")

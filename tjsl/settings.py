@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,11 +76,14 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tjsl",
     "regions",
     "accounts",
-    "programs",
     "partners",
+    "programs",
     "disbursements",
     "reports",
 ]
@@ -142,10 +146,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tjsl.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tjsl"),
             "TIMEOUT": 300,
+            # Fail fast when Redis is down: the cache is optional, the page is not.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -177,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
+    },
+    # Partner attributes copied into the dashboard tables (class, export) catch up nightly.
+    "dashboard-facts-nightly": {
+        "task": "reports.tasks.dashboard_facts_rebuild",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 
@@ -243,6 +254,47 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- REST API (/api/v1/, see docs/api.md) -------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tjsl.api_defaults.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "tjsl.api_defaults.FilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "tjsl.api_defaults.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tjsl.api_defaults.AnonThrottle",
+        "tjsl.api_defaults.UserThrottle",
+        "tjsl.api_defaults.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/hour"),
+        "user": env_str("API_THROTTLE_USER", "1000/hour"),
+        "tokens": env_str("API_THROTTLE_TOKENS", "100/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "tjsl.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "tjsl.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TJSL UMK API",
+    "DESCRIPTION": "Regions, companies, programmes and partners of the TJSL program manager. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # --- Language, time and number formats -------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -250,7 +302,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off on purpose: with it on, every {{ number }} is grouped, ids included ("2.950"),
+# which breaks links and form values. Figures are formatted explicitly instead
+# (`rupiah`, `number` filters).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["tjsl.formats"]
 
 # --- Static and media files ------------------------------------------------------
@@ -299,4 +354,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -65,9 +65,13 @@ class TestFormats:
 
     def test_numbers_group_with_dots_in_indonesian_and_commas_in_english(self):
         with translation.override("id"):
-            assert Template("{{ v }}").render(Context({"v": 1234567})) == "1.234.567"
+            assert self.render("{{ v|number }}", v=1234567) == "1.234.567"
         with translation.override("en"):
-            assert Template("{{ v }}").render(Context({"v": 1234567})) == "1,234,567"
+            assert self.render("{{ v|number }}", v=1234567) == "1,234,567"
+
+    def test_ids_are_never_grouped(self):
+        with translation.override("id"):
+            assert Template("{{ v }}").render(Context({"v": 2950})) == "2950"
 
 
 class TestSecurityHeaders:

@@ -30,6 +30,7 @@ django.setup()
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -105,6 +106,7 @@ def entry_data(program: Program, partner: Partner, regency: Region) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--province", default="", help="province code for the list (default: the largest)")
     args = parser.parse_args()
 
     total = Disbursement.objects.count()
@@ -152,14 +154,18 @@ def main() -> None:
         report(name, samples)
 
     # The list of one province as a regional official sees it, at several page depths.
-    sumsel = Region.objects.get(code="16")
-    official, _ = User.objects.get_or_create(username="bench.pejabat", defaults={"region": sumsel})
+    code = (
+        args.province
+        or (Disbursement.objects.values("province_code").annotate(n=Count("id")).order_by("-n")[0]["province_code"])
+    )
+    province = Region.objects.get(code=code)
+    official, _ = User.objects.update_or_create(username="bench.pejabat", defaults={"region": province})
     official.groups.set([Group.objects.get(name=Role.PEJABAT.value)])
     official_client = Client()
     official_client.force_login(official)
-    province_ids = Disbursement.objects.filter(province_code="16").order_by("-pk").values_list("pk", flat=True)
+    province_ids = Disbursement.objects.filter(province_code=code).order_by("-pk").values_list("pk", flat=True)
     in_province = province_ids.count()
-    print(f"province 16 (Sumatera Selatan): {in_province:,} handovers")
+    print(f"province {code} ({province.name}): {in_province:,} handovers")
     for depth in (0, 100, 1000, 5000):
         offset = depth * 50
         if offset and offset >= in_province:

@@ -147,11 +147,13 @@ def main(partners: int, handovers: int) -> None:
     with connection.cursor() as cursor:
         started = time.monotonic()
         cursor.execute(
-            "UPDATE disbursements_disbursement d SET region_code = p.region_code, province_code = left(p.region_code, 2) "
+            "UPDATE disbursements_disbursement d SET region_code = p.region_code, province_code = left(p.region_code, 2), "
+            "regency_code = left(p.region_code, 5) "
             "FROM partners_partner p WHERE p.id = d.partner_id AND d.region_code = ''"
         )
         cursor.execute(
-            "UPDATE disbursements_disbursement d SET region_code = b.region_code, province_code = left(b.region_code, 2) "
+            "UPDATE disbursements_disbursement d SET region_code = b.region_code, province_code = left(b.region_code, 2), "
+            "regency_code = left(b.region_code, 5) "
             "FROM partners_businessgroup b WHERE b.id = d.group_id AND d.region_code = ''"
         )
         print(f"regions: {time.monotonic() - started:.1f} s", flush=True)

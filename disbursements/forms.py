@@ -16,6 +16,10 @@ from .models import Disbursement, Item, Status
 from .services import ItemData, WitnessData
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+FILTER_DATE_INPUT = forms.DateInput(
+    format="%d/%m/%Y",
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control form-control-sm"},
+)
 
 
 class HandoverForm(forms.ModelForm):
@@ -151,8 +155,12 @@ class HandoverFilter(django_filters.FilterSet):
     regency = django_filters.ModelChoiceFilter(
         label=_("Regency/city"), queryset=Region.objects.regencies(), method="filter_regency"
     )
-    date_from = django_filters.DateFilter(label=_("From"), field_name="handed_on", lookup_expr="gte", widget=DATE_INPUT)
-    date_to = django_filters.DateFilter(label=_("To"), field_name="handed_on", lookup_expr="lte", widget=DATE_INPUT)
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="handed_on", lookup_expr="gte", widget=FILTER_DATE_INPUT
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="handed_on", lookup_expr="lte", widget=FILTER_DATE_INPUT
+    )
     item_kind = django_filters.ChoiceFilter(label=_("Kind of item"), choices=Item.Kind.choices, method="filter_kind")
 
     class Meta:
@@ -162,6 +170,24 @@ class HandoverFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["program"].queryset = Program.objects.visible_to(user).select_related("company")
+        # Offer only regions inside the user's scope, and regencies of one province at a time:
+        # 514 options on every page view cost more than the query behind the list.
+        scope_code = user.region.code if user.region_id else None
+        provinces = Region.objects.provinces()
+        if scope_code:
+            provinces = provinces.filter(code=scope_code[:2])
+        self.filters["province"].queryset = provinces
+        province_pk = (self.data or {}).get("province")
+        regencies = Region.objects.regencies()
+        if scope_code:
+            regencies = regencies.within(Region(code=scope_code[:5] if len(scope_code) >= 5 else scope_code))
+        elif str(province_pk or "").isdigit():
+            regencies = regencies.filter(parent_id=int(province_pk))
+        else:
+            regencies = regencies.none()
+        self.filters["regency"].queryset = regencies
+        for name in ("status", "program", "province", "regency", "item_kind"):
+            self.filters[name].extra.setdefault("widget", forms.Select(attrs={"class": "form-select form-select-sm"}))
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(province_code=value.code)

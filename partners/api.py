@@ -1,0 +1,518 @@
+"""Partners, business groups with their members, and assessments in the API.
+
+Personal data follows the pages: the list masks the NIK for everyone (as the list
+page does) and shows phone, address and NPWP only where `partner_pii_visible`
+allows; the detail shows them all unmasked where allowed and logs that view of
+the NIK, as the detail page does. Writes call partners.services.
+"""
+
+import datetime
+
+import django_filters
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from regions.models import Region
+from tjsl.api import FilterSet, IdempotentCreateMixin, ScopedQuerysetMixin
+from tjsl.api_defaults import StrictBooleanFilter
+
+from . import services
+from .models import Assessment, BusinessGroup, Membership, NikViewLog, Partner, Sector, SizeClass
+from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible, with_pii_visibility
+from .selectors import enrollment_model, program_model
+from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
+
+WRITE_METHODS = ["get", "post", "patch", "head", "options"]
+
+
+class CreatingActionsMixin:
+    """Creating POSTs (create and the actions named in `creating_actions`) honour Idempotency-Key.
+
+    A creating action calls `self.create(request)`, so that it goes through
+    IdempotentCreateMixin; `get_serializer_class` and `perform_create` then
+    choose by `self.action`.
+    """
+
+    creating_actions: tuple[str, ...] = ()
+
+    @property
+    def idempotent_create(self) -> bool:  # read by the schema generator
+        return getattr(self, "action", None) in ("create", *self.creating_actions)
+
+
+class StrictFilterSet(FilterSet):
+    """A present but empty value of a non-text filter (`?partner=`) is a 400, as the schema says."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
+                self.form.add_error(name, _("Enter a value or leave the parameter out."))
+                valid = False
+        return valid
+
+
+def choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field whose enum is written inline in the schema.
+
+    The same field names (kind, status) carry different choices in different
+    models; inline enums keep the schema's component names unambiguous.
+    """
+    values = [value for value, _label in choices]
+    enum = {"type": "integer" if all(isinstance(v, int) for v in values) else "string", "enum": values}
+    if kwargs.get("allow_null"):
+        enum = {**enum, "enum": [*values, None], "nullable": True}
+    # Wrapped: drf-spectacular names bare enums as components, and the names would collide.
+    schema = {"allOf": [enum], "x-inline-enum": True}
+    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a record the caller can see; any other id is 'does not exist', as on the pages."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model.objects.none() if kwargs.get("read_only") is not True else None, **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        return self.model.objects.visible_to(request.user)
+
+
+def regency_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.regencies(), **kwargs)
+
+
+# --- Partners -----------------------------------------------------------------------------
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    regency = regency_field(help_text=_("Code of the regency/city, e.g. 16.10."))
+    district = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.districts(),
+        required=False,
+        allow_null=True,
+        help_text=_("Code of the district, e.g. 16.10.01."),
+    )
+    owner_nik = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    nib = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    npwp = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    joined_on = serializers.DateField()
+    sector = choice_field(Sector.choices)
+    status = choice_field(Partner.Status.choices, required=False)
+    joining_class = choice_field(SizeClass.choices, allow_null=True, read_only=True)
+    current_class = choice_field(SizeClass.choices, allow_null=True, read_only=True)
+    naik_kelas = serializers.BooleanField(read_only=True)
+    pii_visible = serializers.SerializerMethodField(
+        help_text=_("Whether NIK, NPWP, phone and address are shown unmasked to you.")
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "business_name",
+            "owner_name",
+            "owner_nik",
+            "nib",
+            "npwp",
+            "phone",
+            "address",
+            "regency",
+            "district",
+            "region_code",
+            "sector",
+            "kbli",
+            "products",
+            "joined_on",
+            "status",
+            "notes",
+            "registered_by_company",
+            "joining_class",
+            "current_class",
+            "naik_kelas",
+            "has_export",
+            "pii_visible",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "region_code",
+            "registered_by_company",
+            "has_export",
+            "created_at",
+            "updated_at",
+        ]
+        validators: list = []  # uniqueness is the service's, with its own message
+
+    def get_pii_visible(self, partner) -> bool:
+        return self._visible(partner)
+
+    def _visible(self, partner) -> bool:
+        request = self.context.get("request")
+        return request is not None and partner_pii_visible(request.user, partner)
+
+    def validate_owner_nik(self, value):
+        value = clean_digits(value)
+        if value:
+            validate_nik(value)
+        return value
+
+    def validate_nib(self, value):
+        value = clean_digits(value)
+        if value:
+            validate_nib(value)
+        return value
+
+    def validate_npwp(self, value):
+        value = clean_digits(value)
+        if value:
+            validate_npwp(value)
+        return value
+
+    def validate_kbli(self, value):
+        value = clean_digits(value)
+        if value and (len(value) != 5 or not value.isdigit()):
+            raise serializers.ValidationError(_("A KBLI code has 5 digits."))
+        return value
+
+    def validate_phone(self, value):
+        return normalise_phone(value)
+
+    def validate_joined_on(self, value):
+        if value > datetime.date.today():
+            raise serializers.ValidationError(_("This date cannot be in the future."))
+        return value
+
+    def to_representation(self, partner):
+        data = super().to_representation(partner)
+        visible = data["pii_visible"]
+        in_list = self.context.get("in_list", False)
+        if not visible or in_list:
+            data["owner_nik"] = mask_nik(partner.owner_nik)
+        if not visible:
+            data["npwp"] = mask_nik(partner.npwp)
+            data["phone"] = mask_phone(partner.phone)
+            data["address"] = mask_address(partner.address)
+        return data
+
+
+class PartnerFilter(StrictFilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Business, owner, NIB or last digits of the NIK")
+    )
+    province = django_filters.CharFilter(method="filter_province", label=_("code of a province, e.g. 16"))
+    regency = django_filters.CharFilter(field_name="regency__code", label=_("code of a regency/city, e.g. 16.10"))
+    sector = django_filters.ChoiceFilter(choices=Sector.choices)
+    size_class = django_filters.TypedChoiceFilter(
+        field_name="current_class", choices=SizeClass.choices, coerce=int, label=_("current size class")
+    )
+    status = django_filters.ChoiceFilter(choices=Partner.Status.choices)
+    group = django_filters.NumberFilter(method="filter_group", label=_("id of a business group"))
+    program = django_filters.NumberFilter(method="filter_program", label=_("id of a program"))
+    naik_kelas = StrictBooleanFilter(method="filter_naik_kelas", label=_("moved up a class"))
+    export = StrictBooleanFilter(field_name="has_export", label=_("reached export"))
+
+    class Meta:
+        model = Partner
+        fields = ["search", "province", "regency", "sector", "size_class", "status", "group", "program"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(region_code__startswith=value + ".")
+
+    def filter_group(self, queryset, name, value):
+        groups = BusinessGroup.objects.visible_to(self.request.user).filter(pk=value)
+        return queryset.filter(Exists(Membership.objects.filter(group__in=groups, partner=OuterRef("pk"))))
+
+    def filter_program(self, queryset, name, value):
+        enrollment, program = enrollment_model(), program_model()
+        if enrollment is None:
+            return queryset
+        programs = program.objects.visible_to(self.request.user).filter(pk=value)
+        return queryset.filter(Exists(enrollment.objects.filter(program__in=programs, partner=OuterRef("pk"))))
+
+    def filter_naik_kelas(self, queryset, name, value):
+        moved = queryset.naik_kelas()
+        return moved if value else queryset.exclude(pk__in=moved.values("pk"))
+
+
+class PartnerViewSet(
+    CreatingActionsMixin,
+    IdempotentCreateMixin,
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """The shared registry of UMK partners, within your region."""
+
+    queryset = Partner.objects.select_related("regency", "district")
+    serializer_class = PartnerSerializer
+    filterset_class = PartnerFilter
+    search_fields: list[str] = []
+    ordering_fields = ["business_name", "joined_on", "id"]
+    ordering = "business_name"
+    http_method_names = WRITE_METHODS
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = with_pii_visibility(queryset, self.request.user)
+        return queryset
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "in_list": self.action == "list"}
+
+    def retrieve(self, request, *args, **kwargs):
+        partner = self.get_object()
+        if partner.owner_nik and partner_pii_visible(request.user, partner):
+            nik_views_log(user=request.user, partners=[partner], purpose=NikViewLog.Purpose.DETAIL)
+        return Response(self.get_serializer(partner).data)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.partner_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.partner_update(partner=serializer.instance, actor=self.request.user, **serializer.validated_data)
+
+
+# --- Business groups and members ----------------------------------------------------------
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    business_name = serializers.CharField(source="partner.business_name", read_only=True)
+    region_code = serializers.CharField(source="partner.region_code", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "partner", "business_name", "region_code", "joined_on", "left_on"]
+        read_only_fields = ["partner", "joined_on", "left_on"]
+
+
+class MembershipAddSerializer(serializers.Serializer):
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.none())
+    joined_on = serializers.DateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partner"].queryset = Partner.objects.visible_to(request.user)
+
+    def to_representation(self, membership):
+        return MemberSerializer(membership, context=self.context).data
+
+
+class MembershipEndSerializer(serializers.Serializer):
+    left_on = serializers.DateField()
+
+
+class BusinessGroupSerializer(serializers.ModelSerializer):
+    regency = regency_field(help_text=_("Code of the regency/city, e.g. 16.10."))
+    member_count = serializers.IntegerField(read_only=True, help_text=_("Members today."))
+
+    class Meta:
+        model = BusinessGroup
+        fields = [
+            "id",
+            "name",
+            "regency",
+            "region_code",
+            "leader",
+            "registered_by_company",
+            "notes",
+            "member_count",
+            "created_at",
+        ]
+        read_only_fields = ["region_code", "registered_by_company", "created_at"]
+        extra_kwargs = {"leader": {"queryset": Partner.objects.none(), "required": False, "allow_null": True}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request, group = self.context.get("request"), self.instance
+        if request is not None and isinstance(group, BusinessGroup):
+            # Only a current member can lead the group, as on the page.
+            self.fields["leader"].queryset = group.members_on(datetime.date.today())
+        elif "leader" in self.fields:
+            self.fields["leader"].read_only = True
+
+    def validate_name(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("This field is required."))
+        return value
+
+
+class BusinessGroupDetailSerializer(BusinessGroupSerializer):
+    members = serializers.SerializerMethodField(help_text=_("Current members first, then former ones."))
+
+    class Meta(BusinessGroupSerializer.Meta):
+        fields = [*BusinessGroupSerializer.Meta.fields, "members"]
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, group) -> list:
+        memberships = group.memberships.select_related("partner").order_by("left_on", "partner__business_name")
+        return MemberSerializer(memberships, many=True, context=self.context).data
+
+
+def _current_members_count():
+    today = datetime.date.today()
+    current = Q(memberships__joined_on__lte=today) & (
+        Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today)
+    )
+    return Count("memberships", filter=current)
+
+
+class BusinessGroupFilter(StrictFilterSet):
+    regency = django_filters.CharFilter(field_name="regency__code", label=_("code of a regency/city"))
+    province = django_filters.CharFilter(method="filter_province", label=_("code of a province"))
+
+    class Meta:
+        model = BusinessGroup
+        fields = ["regency", "province"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(region_code__startswith=value + ".")
+
+
+class BusinessGroupViewSet(
+    CreatingActionsMixin,
+    IdempotentCreateMixin,
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Business groups (kelompok usaha) with their members; add and end memberships as actions."""
+
+    queryset = BusinessGroup.objects.select_related("regency").annotate(member_count=_current_members_count())
+    serializer_class = BusinessGroupSerializer
+    filterset_class = BusinessGroupFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "id"]
+    ordering = "name"
+    http_method_names = WRITE_METHODS
+    creating_actions = ("members",)
+
+    def get_serializer_class(self):
+        if self.action == "members":
+            return MembershipAddSerializer
+        if self.action == "end_membership":
+            return MembershipEndSerializer
+        if self.action == "list":
+            return BusinessGroupSerializer
+        return BusinessGroupDetailSerializer
+
+    def perform_create(self, serializer):
+        if self.action == "members":
+            serializer.instance = services.membership_add(
+                group=self.get_object(), actor=self.request.user, **serializer.validated_data
+            )
+            return
+        data = {k: v for k, v in serializer.validated_data.items() if k != "leader"}
+        group = services.business_group_create(actor=self.request.user, **data)
+        serializer.instance = self.get_queryset().get(pk=group.pk)
+
+    def perform_update(self, serializer):
+        services.business_group_update(group=serializer.instance, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    @extend_schema(request=MembershipAddSerializer, responses={status.HTTP_201_CREATED: MemberSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        """Add a partner to the group from a date."""
+        self.get_object()  # 404 outside the scope before anything else
+        return self.create(request)
+
+    @extend_schema(request=MembershipEndSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_id>[0-9]+)/end")
+    def end_membership(self, request, pk=None, membership_id=None):
+        """End a membership on a date (the partner leaves the group)."""
+        group = self.get_object()
+        membership = group.memberships.select_related("group", "partner").filter(pk=membership_id).first()
+        if membership is None:
+            raise NotFound()
+        serializer = MembershipEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_end(membership=membership, actor=request.user, **serializer.validated_data)
+        return Response(MemberSerializer(membership).data)
+
+
+# --- Assessments --------------------------------------------------------------------------
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.none())
+    assessed_on = serializers.DateField()
+    capital = serializers.IntegerField(min_value=0, max_value=10**15)
+    annual_sales = serializers.IntegerField(min_value=0, max_value=10**15)
+    workers = serializers.IntegerField(min_value=0, max_value=10**6)
+    size_class = choice_field(SizeClass.choices, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "partner",
+            "assessed_on",
+            "capital",
+            "annual_sales",
+            "workers",
+            "market_local",
+            "market_regional",
+            "market_national",
+            "market_export",
+            "note",
+            "size_class",
+            "assessed_by",
+            "created_at",
+        ]
+        read_only_fields = ["assessed_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partner"].queryset = Partner.objects.visible_to(request.user)
+
+
+class AssessmentFilter(StrictFilterSet):
+    partner = django_filters.NumberFilter(field_name="partner_id", label=_("id of a partner"))
+
+    class Meta:
+        model = Assessment
+        fields = ["partner"]
+
+
+class AssessmentViewSet(
+    IdempotentCreateMixin, ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Dated assessments of partners (`?partner=<id>` for one partner); the size class follows from them."""
+
+    queryset = Assessment.objects.all()
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    search_fields: list[str] = []
+    ordering_fields = ["assessed_on", "id"]
+    ordering = "-id"
+
+    def perform_create(self, serializer):
+        serializer.instance = services.assessment_record(actor=self.request.user, **serializer.validated_data)
+
+
+def register(router) -> None:
+    router.register("partners", PartnerViewSet, basename="partner")
+    router.register("groups", BusinessGroupViewSet, basename="businessgroup")
+    router.register("assessments", AssessmentViewSet, basename="assessment")

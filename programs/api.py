@@ -1,0 +1,356 @@
+"""Programs with their budgets, and activities with their participants, in the API.
+
+Everyone in scope reads; the owning company's Manajer or Administrator creates,
+changes, activates and closes programs and sets budgets; staff record
+activities. Every write goes through programs.services.
+"""
+
+import django_filters
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from partners.api import WRITE_METHODS, CreatingActionsMixin, StrictFilterSet, choice_field, regency_field
+from partners.models import Partner
+from regions.models import Region
+from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
+
+from . import services
+from .models import Activity, ActivityParticipant, Pillar, Program, ProgramBudget, Sdg
+from .selectors import program_budget_lines
+
+# --- Programs -------------------------------------------------------------------------------
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgramBudget
+        fields = ["year", "amount"]
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    budget = serializers.IntegerField(help_text=_("Whole rupiah."))
+    committed = serializers.IntegerField(help_text=_("Approved, handed over or verified, net of reversals."))
+    realised = serializers.IntegerField(help_text=_("Handed over or verified, net of reversals."))
+    remaining = serializers.IntegerField(help_text=_("Budget minus committed."))
+    has_budget = serializers.BooleanField()
+    realisation_pct = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
+
+
+class BudgetSetSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=2200)
+    amount = serializers.IntegerField(min_value=0, max_value=10**15, help_text=_("Whole rupiah."))
+    reason = serializers.CharField(max_length=2000)
+
+    def to_representation(self, budget):
+        return BudgetSerializer(budget).data
+
+
+class CloseReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    sdgs = serializers.SlugRelatedField(
+        slug_field="number", many=True, queryset=Sdg.objects.all(), required=False, help_text=_("SDG numbers.")
+    )
+    target_regions = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Region.objects.filter(level__in=[1, 2]),
+        required=False,
+        help_text=_("Codes of provinces or regencies."),
+    )
+    budgets = BudgetSerializer(many=True, read_only=True)
+    pillar = choice_field(Pillar.choices)
+    support_form = choice_field(Program.SupportForm.choices)
+    status = choice_field(Program.Status.choices, read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "company",
+            "code",
+            "name",
+            "description",
+            "pillar",
+            "sdgs",
+            "support_form",
+            "start_date",
+            "end_date",
+            "target_regions",
+            "unit",
+            "person_responsible",
+            "status",
+            "closed_at",
+            "close_reason",
+            "budgets",
+            "created_at",
+        ]
+        read_only_fields = ["company", "closed_at", "close_reason", "created_at"]
+        validators: list = []  # the unique code per company is checked by the service
+
+
+class ProgramDetailSerializer(ProgramSerializer):
+    budget_lines = serializers.SerializerMethodField(help_text=_("Budget against handovers, per year."))
+
+    class Meta(ProgramSerializer.Meta):
+        fields = [*ProgramSerializer.Meta.fields, "budget_lines"]
+
+    @extend_schema_field(BudgetLineSerializer(many=True))
+    def get_budget_lines(self, program):
+        lines = program_budget_lines(program=program)
+        return [{**line.__dict__, "remaining": line.remaining} for line in lines]
+
+
+class ProgramFilter(StrictFilterSet):
+    pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
+    sdg = django_filters.NumberFilter(field_name="sdgs__number", distinct=True, label=_("SDG number"))
+    support_form = django_filters.ChoiceFilter(choices=Program.SupportForm.choices)
+    status = django_filters.ChoiceFilter(choices=Program.Status.choices)
+    year = django_filters.NumberFilter(method="filter_year", label=_("year within the program period"))
+    region = django_filters.CharFilter(method="filter_region", label=_("code of a province or regency"))
+    company = django_filters.NumberFilter(field_name="company_id", label=_("id of a company"))
+
+    class Meta:
+        model = Program
+        fields = ["pillar", "sdg", "support_form", "status", "year", "region", "company"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(int(value))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(pk__in=Program.objects.present_in_region_code(value).values("pk"))
+
+
+class ProgramViewSet(
+    CreatingActionsMixin,
+    IdempotentCreateMixin,
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """TJSL programs of the companies in your scope, with their yearly budgets (RKA)."""
+
+    queryset = Program.objects.prefetch_related(
+        "sdgs", "budgets", Prefetch("target_regions", queryset=Region.objects.only("id", "code"))
+    )
+    serializer_class = ProgramSerializer
+    filterset_class = ProgramFilter
+    search_fields = ["code", "name"]
+    ordering_fields = ["start_date", "code", "id"]
+    ordering = "-id"
+    http_method_names = WRITE_METHODS
+    creating_actions = ("budgets",)
+
+    def get_serializer_class(self):
+        return {
+            "list": ProgramSerializer,
+            "budgets": BudgetSetSerializer,
+            "close": CloseReasonSerializer,
+            "activate": serializers.Serializer,
+        }.get(self.action, ProgramDetailSerializer)
+
+    def perform_create(self, serializer):
+        if self.action == "budgets":
+            serializer.instance = services.program_budget_set(
+                program=self.get_object(), actor=self.request.user, **serializer.validated_data
+            )
+            return
+        actor, data = self.request.user, dict(serializer.validated_data)
+        if actor.company is None:
+            raise serializers.ValidationError({"company": [_("Only a user of a company can create its programs.")]})
+        program = services.program_create(company=actor.company, actor=actor, **data)
+        serializer.instance = self.get_queryset().get(pk=program.pk)
+
+    def perform_update(self, serializer):
+        program, data = serializer.instance, dict(serializer.validated_data)
+        sdgs = data.pop("sdgs", None)
+        regions = data.pop("target_regions", None)
+        services.program_update(
+            program=program,
+            actor=self.request.user,
+            sdgs=program.sdgs.all() if sdgs is None else sdgs,
+            target_regions=program.target_regions.all() if regions is None else regions,
+            **data,
+        )
+        serializer.instance = self.get_queryset().get(pk=program.pk)
+
+    @extend_schema(request=BudgetSetSerializer, responses={status.HTTP_201_CREATED: BudgetSerializer})
+    @action(detail=True, methods=["post"])
+    def budgets(self, request, pk=None):
+        """Set the budget of one year; the reason is kept with every change."""
+        self.get_object()
+        return self.create(request)
+
+    @extend_schema(request=None, responses=ProgramDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        """Activate a draft program: it then accepts handovers."""
+        program = services.program_activate(program=self.get_object(), actor=request.user)
+        return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
+
+    @extend_schema(request=CloseReasonSerializer, responses=ProgramDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close a program: no new handovers, activities or partners."""
+        program = self.get_object()
+        serializer = CloseReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.program_close(program=program, actor=request.user, **serializer.validated_data)
+        return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
+
+
+# --- Activities -----------------------------------------------------------------------------
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.none())
+    business_name = serializers.CharField(source="partner.business_name", read_only=True)
+    product_count = serializers.IntegerField(min_value=0, max_value=10**6, required=False)
+
+    class Meta:
+        model = ActivityParticipant
+        fields = ["id", "partner", "business_name", "products_shown", "product_count"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partner"].queryset = Partner.objects.visible_to(request.user)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
+    regency = regency_field(help_text=_("Code of the regency/city, e.g. 31.71."))
+    cost = serializers.IntegerField(min_value=0, max_value=10**15, required=False, help_text=_("Whole rupiah."))
+    participant_count = serializers.SerializerMethodField()
+    kind = choice_field(Activity.Kind.choices)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "program",
+            "kind",
+            "title",
+            "start_date",
+            "end_date",
+            "place",
+            "regency",
+            "region_code",
+            "cost",
+            "description",
+            "participant_count",
+            "created_at",
+        ]
+        read_only_fields = ["region_code", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["program"].queryset = Program.objects.visible_to(request.user)
+        if isinstance(self.instance, Activity):
+            self.fields["program"].read_only = True
+
+    def get_participant_count(self, activity) -> int:
+        return len(activity.participants.all())
+
+
+class ActivityDetailSerializer(ActivitySerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+
+    class Meta(ActivitySerializer.Meta):
+        fields = [*ActivitySerializer.Meta.fields, "participants"]
+
+
+class ActivityFilter(StrictFilterSet):
+    program = django_filters.NumberFilter(field_name="program_id", label=_("id of a program"))
+    kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
+    region = django_filters.CharFilter(method="filter_region", label=_("code of a region: it and everything below"))
+    date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Activity
+        fields = ["program", "kind", "region", "date_from", "date_to"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_code=value) | queryset.filter(region_code__startswith=value + ".")
+
+
+class ActivityViewSet(
+    CreatingActionsMixin,
+    IdempotentCreateMixin,
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Trainings, mentoring visits and exhibitions, with their participants."""
+
+    queryset = Activity.objects.select_related("program", "regency").prefetch_related(
+        Prefetch("participants", queryset=ActivityParticipant.objects.select_related("partner"))
+    )
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    search_fields = ["title", "place"]
+    ordering_fields = ["start_date", "id"]
+    ordering = "-id"
+    http_method_names = [*WRITE_METHODS, "delete"]
+    creating_actions = ("participants",)
+
+    def get_serializer_class(self):
+        if self.action == "participants":
+            return ParticipantSerializer
+        return ActivitySerializer if self.action == "list" else ActivityDetailSerializer
+
+    def perform_create(self, serializer):
+        actor = self.request.user
+        if self.action == "participants":
+            serializer.instance = services.activity_participant_add(
+                activity=self.get_object(), actor=actor, **serializer.validated_data
+            )
+            return
+        activity = services.activity_create(actor=actor, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=activity.pk)
+
+    def perform_update(self, serializer):
+        services.activity_update(activity=serializer.instance, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    @extend_schema(request=ParticipantSerializer, responses={status.HTTP_201_CREATED: ParticipantSerializer})
+    @action(detail=True, methods=["post"])
+    def participants(self, request, pk=None):
+        """Add a participant (partner) to the activity."""
+        self.get_object()
+        return self.create(request)
+
+    @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"participants/(?P<participant_id>[0-9]+)",
+        # Removing a participant is recording work (the service checks it), not deleting an activity.
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def remove_participant(self, request, pk=None, participant_id=None):
+        """Remove a participant from the activity."""
+        participant = self.get_object().participants.filter(pk=participant_id).first()
+        if participant is None:
+            raise NotFound()
+        services.activity_participant_remove(participant=participant, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def register(router) -> None:
+    router.register("programs", ProgramViewSet, basename="program")
+    router.register("activities", ActivityViewSet, basename="activity")

@@ -16,7 +16,7 @@ from disbursements.models import COMMITTED_STATUSES, REALISED_STATUSES, Allocati
 from partners.models import Partner
 from programs.models import Activity, ActivityParticipant, Program
 
-from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact
+from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearFact
 
 # Raw SQL below: table names come from model metadata, every value is a bound parameter.
 VERSION_KEY = "reports:dashboard:data-version"
@@ -44,6 +44,7 @@ def _tables() -> dict[str, str]:
         "hmf": HandoverMonthFact._meta.db_table,
         "himf": HandoverItemMonthFact._meta.db_table,
         "rmf": ReachMonthFact._meta.db_table,
+        "ryf": ReachYearFact._meta.db_table,
     }
 
 
@@ -159,9 +160,11 @@ def facts_rebuild(*, cell: Cell | None = None, participants: bool = True) -> Non
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
+    if cell.program_id is None and cell.company_id is None and cell.region_code is None:
+        reach_years_rebuild(years=_years_in(cell))
     if connection.vendor == "postgresql" and cell == Cell():
         with connection.cursor() as cursor:
-            for table in ("hmf", "himf", "rmf"):
+            for table in ("hmf", "himf", "rmf", "ryf"):
                 cursor.execute(f"ANALYZE {_tables()[table]}")
     transaction.on_commit(data_version_bump)
 
@@ -186,16 +189,96 @@ def facts_refresh_handover(*, disbursement: Disbursement) -> None:
         region_code=disbursement.region_code,
     )
     facts_rebuild(cell=cell, participants=False)
+    partner_ids = {disbursement.partner_id, *disbursement.allocations.values_list("partner_id", flat=True)}
+    reach_year_refresh(
+        year=disbursement.handed_on.year,
+        partner_ids=partner_ids - {None},
+        group_ids={disbursement.group_id} - {None},
+    )
 
 
 @transaction.atomic
 def facts_refresh_participants(*, program_id: int) -> None:
     """Activities are few: refresh every participant row of their program."""
-    ReachMonthFact.objects.filter(role=ReachMonthFact.Role.PARTICIPANT, program_id=program_id).delete()
+    old = ReachMonthFact.objects.filter(role=ReachMonthFact.Role.PARTICIPANT, program_id=program_id)
+    touched = set(old.values_list("entity_id", "month"))
+    old.delete()
     sql, params = _participant_statement(Cell(program_id=program_id))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    touched |= set(
+        ReachMonthFact.objects.filter(role=ReachMonthFact.Role.PARTICIPANT, program_id=program_id).values_list(
+            "entity_id", "month"
+        )
+    )
+    for year in {month.year for _entity, month in touched}:
+        reach_year_refresh(year=year, partner_ids={entity for entity, _month in touched}, group_ids=set())
     transaction.on_commit(data_version_bump)
+
+
+# --- Yearly reach: distinct counts as row counts ---------------------------------------
+
+# (company column, province column) of the four slices: all/national, company, province, both.
+REACH_SLICES = [("0", "''"), ("company_id", "''"), ("0", "province_code"), ("company_id", "province_code")]
+
+
+def _years_in(cell: Cell) -> list[int]:
+    """The calendar years a date-bounded rebuild touches (all known years when unbounded)."""
+    if cell.date_from and cell.date_to:
+        return list(range(cell.date_from.year, (cell.date_to - datetime.timedelta(days=1)).year + 1))
+    years = {d.year for d in ReachMonthFact.objects.dates("month", "year")}
+    years |= set(ReachYearFact.objects.values_list("year", flat=True).distinct())
+    if cell.date_from:
+        years = {y for y in years if y >= cell.date_from.year}
+    if cell.date_to:
+        years = {y for y in years if y <= (cell.date_to - datetime.timedelta(days=1)).year}
+    return sorted(years)
+
+
+def _reach_year_statements(year: int, entity_sql: str = "", entity_params=()) -> list[tuple[str, list]]:
+    t = _tables()
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    statements = []
+    for company, province in REACH_SLICES:
+        sql = f"""
+            INSERT INTO {t["ryf"]} (year, company_id, province_code, role, entity_id,
+                                    sector, size_class, naik_kelas, has_export)
+            SELECT %s, f.c, f.pr, f.role, f.entity_id, COALESCE(p.sector, ''), p.current_class,
+                   COALESCE(p.current_class > p.joining_class, FALSE), COALESCE(p.has_export, FALSE)
+            FROM (
+                SELECT {company} AS c, {province} AS pr, role, entity_id FROM {t["rmf"]}
+                WHERE role IN ('B', 'G') AND month >= %s AND month < %s {entity_sql}
+                UNION
+                SELECT {company}, {province}, 'R', entity_id FROM {t["rmf"]}
+                WHERE role IN ('B', 'P') AND month >= %s AND month < %s {entity_sql}
+            ) f LEFT JOIN {t["partner"]} p ON p.id = f.entity_id AND f.role <> 'G'"""  # noqa: S608
+        statements.append((sql, [year, start, end, *entity_params, start, end, *entity_params]))
+    return statements
+
+
+def reach_years_rebuild(*, years: list[int]) -> None:
+    """Recompute the yearly reach rows of whole years from the monthly ones."""
+    ReachYearFact.objects.filter(year__in=years).delete()
+    with connection.cursor() as cursor:
+        for year in years:
+            for sql, params in _reach_year_statements(year):
+                cursor.execute(sql, params)
+
+
+def reach_year_refresh(*, year: int, partner_ids: set[int], group_ids: set[int]) -> None:
+    """Recompute the yearly rows of a few partners and groups (after one handover changed)."""
+    if not partner_ids and not group_ids:
+        return
+    partners, groups = sorted(partner_ids) or [0], sorted(group_ids) or [0]
+    ReachYearFact.objects.filter(year=year, role__in=["B", "R"], entity_id__in=partners).delete()
+    ReachYearFact.objects.filter(year=year, role="G", entity_id__in=groups).delete()
+    entity_sql = (
+        f"AND ((role IN ('B', 'P') AND entity_id IN ({', '.join(['%s'] * len(partners))}))"
+        f" OR (role = 'G' AND entity_id IN ({', '.join(['%s'] * len(groups))})))"
+    )
+    with connection.cursor() as cursor:
+        for sql, params in _reach_year_statements(year, entity_sql, [*partners, *groups]):
+            cursor.execute(sql, params)
 
 
 def data_version() -> int:

@@ -28,7 +28,7 @@ from programs.models import Activity, Pillar, Program, ProgramBudget
 from regions.models import Region
 
 from .aggregates import data_version
-from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact
+from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearFact
 
 CACHE_SECONDS = 15 * 60
 
@@ -297,24 +297,11 @@ def facts_figures(query: DashboardQuery) -> dict:
         .order_by()
         .values_list("item_kind", "net")
     )
-    reach = ReachMonthFact.objects.filter(q)
-    is_b, is_g = Q(role="B"), Q(role="G")
-    reach_rows = list(
-        reach.values("sector", "size_class", "naik_kelas", "has_export")
-        .annotate(
-            beneficiaries=Count("entity_id", distinct=True, filter=is_b),
-            reached=Count("entity_id", distinct=True, filter=Q(role__in=["B", "P"])),
-            groups=Count("entity_id", distinct=True, filter=is_g),
-        )
-        .order_by()
-    )
-    reach_by_child = dict(
-        reach.filter(is_b)
-        .values(child)
-        .annotate(n=Count("entity_id", distinct=True))
-        .order_by()
-        .values_list(child, "n")
-    )
+    year_slice = _reach_year_slice(query)
+    if year_slice is not None:
+        reach_rows, reach_by_child = _reach_from_year_facts(year_slice, child)
+    else:
+        reach_rows, reach_by_child = _reach_from_month_facts(q, child)
     return {
         "by_month": by_month,
         "by_program": by_program,
@@ -324,6 +311,76 @@ def facts_figures(query: DashboardQuery) -> dict:
         "reach": _reach_totals(reach_rows),
         "reach_by_child": reach_by_child,
     }
+
+
+def _reach_year_slice(query: DashboardQuery) -> dict | None:
+    """The ReachYearFact slice that answers this query, if one does: a whole calendar
+    year, no program/pillar/SDG/sector filter, shown nationally or for one province."""
+    period = query.period
+    whole_year = period.start == datetime.date(period.start.year, 1, 1) and period.end == datetime.date(
+        period.start.year, 12, 31
+    )
+    region = query.region_code or query.scope.region_code
+    if not whole_year or query.program_ids is not None or query.sector or (region and len(region) != 2):
+        return None
+    company = query.company_id if query.company_id is not None else query.scope.company_id
+    return {
+        "year": period.start.year,
+        "company_id": company if company is not None else ReachYearFact.ALL_COMPANIES,
+        "province_code": region or ReachYearFact.NATIONAL,
+    }
+
+
+def _reach_from_year_facts(year_slice: dict, child: str) -> tuple[list, dict]:
+    rows = list(
+        ReachYearFact.objects.filter(**year_slice)
+        .values("sector", "size_class", "naik_kelas", "has_export")
+        .annotate(
+            beneficiaries=Count("id", filter=Q(role="B")),
+            reached=Count("id", filter=Q(role="R")),
+            groups=Count("id", filter=Q(role="G")),
+        )
+        .order_by()
+    )
+    if child != "province_code":
+        region_q = Q(province_code=year_slice["province_code"])
+        months = Q(month__year=year_slice["year"])
+        company = year_slice["company_id"]
+        month_q = region_q & months & (Q(company_id=company) if company != ReachYearFact.ALL_COMPANIES else Q())
+        return rows, _reach_by_child_from_months(month_q, child)
+    by_child = (
+        ReachYearFact.objects.filter(year=year_slice["year"], company_id=year_slice["company_id"], role="B")
+        .exclude(province_code=ReachYearFact.NATIONAL)
+        .values("province_code")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("province_code", "n")
+    )
+    return rows, dict(by_child)
+
+
+def _reach_by_child_from_months(q: Q, child: str) -> dict:
+    return dict(
+        ReachMonthFact.objects.filter(q, role="B")
+        .values(child)
+        .annotate(n=Count("entity_id", distinct=True))
+        .order_by()
+        .values_list(child, "n")
+    )
+
+
+def _reach_from_month_facts(q: Q, child: str) -> tuple[list, dict]:
+    rows = list(
+        ReachMonthFact.objects.filter(q)
+        .values("sector", "size_class", "naik_kelas", "has_export")
+        .annotate(
+            beneficiaries=Count("entity_id", distinct=True, filter=Q(role="B")),
+            reached=Count("entity_id", distinct=True, filter=Q(role__in=["B", "P"])),
+            groups=Count("entity_id", distinct=True, filter=Q(role="G")),
+        )
+        .order_by()
+    )
+    return rows, _reach_by_child_from_months(q, child)
 
 
 def activity_figures(query: DashboardQuery) -> dict:

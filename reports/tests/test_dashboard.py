@@ -223,3 +223,35 @@ class TestCharts:
 def test_dashboard_query_refuses_user_without_scope(db):
     with pytest.raises(Http404):
         dashboard_query(make_user("norole", Role.STAF), QueryDict(""))
+
+
+class TestYearlyReach:
+    """Whole-year views count reach from ReachYearFact; the answer must equal the monthly rows'."""
+
+    @pytest.mark.parametrize("username", ["auditor", "pejabat.sumsel", "manajer.hk"])
+    def test_yearly_rows_equal_distinct_monthly_rows(self, world, username, auditor, pejabat_sumsel, manajer_hk):
+        from reports.dashboard import _reach_from_month_facts, _reach_from_year_facts, _reach_year_slice
+
+        user = {u.username: u for u in (auditor, pejabat_sumsel, manajer_hk)}[username]
+        query, _refs = dashboard_query(user, QueryDict("period=2023"))
+        year_slice = _reach_year_slice(query)
+        assert year_slice is not None
+        child = "province_code" if query.level == 0 else "regency_code"
+        yearly_rows, yearly_children = _reach_from_year_facts(year_slice, child)
+        monthly_rows, monthly_children = _reach_from_month_facts(query.fact_q(), child)
+
+        def totals(rows):
+            return {key: sum(r[key] for r in rows) for key in ("beneficiaries", "reached", "groups")} | {
+                "naik": sum(r["reached"] for r in rows if r["naik_kelas"])
+            }
+
+        assert totals(yearly_rows) == totals(monthly_rows)
+        assert totals(yearly_rows)["beneficiaries"] > 0
+        assert yearly_children == monthly_children
+
+    def test_quarters_and_filters_use_the_monthly_rows(self, world, auditor):
+        from reports.dashboard import _reach_year_slice
+
+        for query_string in ("period=2023-Q4", "period=2023&sector=kerajinan", "period=2023&region=16.10"):
+            query, _refs = dashboard_query(auditor, QueryDict(query_string))
+            assert _reach_year_slice(query) is None, query_string

@@ -41,7 +41,7 @@ def produce(case: str) -> dict:
 
     spec = CASES[case]
     region = Region.objects.get(code=spec["region"]) if spec["region"] else None
-    report = services._create_version(
+    report = services.impact_report_create(
         kind=spec["kind"],
         start=datetime.date.fromisoformat(spec["start"]),
         company=None,

@@ -20,3 +20,69 @@ def dashboard_facts_rebuild(date_from: str | None = None, date_to: str | None = 
         date_to=datetime.date.fromisoformat(date_to) if date_to else None,
     )
     facts_rebuild(cell=cell)
+
+
+# --- Impact reports ----------------------------------------------------------------------
+
+# Hard limit of one report; the sweeper treats a report 'running' for longer as lost.
+IMPACT_SOFT_TIME_LIMIT = 10 * 60
+IMPACT_TIME_LIMIT = 11 * 60
+IMPACT_MAX_RETRIES = 4
+
+
+def _transient_errors() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=IMPACT_SOFT_TIME_LIMIT,
+    time_limit=IMPACT_TIME_LIMIT,
+    max_retries=IMPACT_MAX_RETRIES,
+)
+def impact_report_produce(self, report_id: int) -> None:
+    """Produce one queued report. Idempotent: a report already taken or finished is left alone."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.utils.translation import gettext
+
+    from .impact import services
+
+    try:
+        services.impact_report_produce(report_id=report_id)
+    except _transient_errors() as error:
+        if self.request.retries >= self.max_retries:
+            services.impact_report_fail(report_id=report_id, reason=f"{type(error).__name__}: {error}")
+            raise
+        services.impact_report_requeue(report_id=report_id)
+        raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+    except SoftTimeLimitExceeded:
+        services.impact_report_fail(
+            report_id=report_id, reason=gettext("The job ran longer than its time limit and was stopped.")
+        )
+        raise
+    except Exception as error:
+        services.impact_report_fail(report_id=report_id, reason=f"{type(error).__name__}: {error}")
+        raise
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def impact_reports_schedule(kind: str, day: str | None = None) -> int:
+    """Queue the reports of the month, quarter or year that has just closed (beat, 02:00 WIB)."""
+    from django.utils import timezone
+
+    from .impact.services import impact_reports_schedule_period
+
+    when = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    return len(impact_reports_schedule_period(kind=kind, day=when))
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def impact_reports_sweep() -> dict:
+    """Reports left 'running' beyond the hard time limit (a lost worker) are requeued once, then failed."""
+    from .impact.services import impact_reports_sweep as sweep
+
+    return sweep(older_than=datetime.timedelta(seconds=IMPACT_TIME_LIMIT + 60))

@@ -135,3 +135,151 @@ def dashboard_chart(request, name: str):
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- Impact reports -----------------------------------------------------------------------
+
+from django.contrib import messages  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.http import FileResponse  # noqa: E402
+from django.shortcuts import get_object_or_404, redirect  # noqa: E402
+from django.views.decorators.http import require_http_methods  # noqa: E402
+from django.views.generic import DetailView, ListView  # noqa: E402
+
+from accounts.models import Company  # noqa: E402
+from accounts.scope import scope_for  # noqa: E402
+from regions.models import Region  # noqa: E402
+
+from .impact.documents import period_label  # noqa: E402
+from .impact.forms import ImpactReportRequestForm  # noqa: E402
+from .impact.services import impact_report_enqueue, impact_report_request, scope_covers  # noqa: E402
+from .models import ImpactReport  # noqa: E402
+
+REPORT_VIEW_PERMISSION = "reports.view_impactreport"
+REPORT_ADD_PERMISSION = "reports.add_impactreport"
+
+
+class ImpactReportMixin:
+    def get_queryset(self):
+        return ImpactReport.objects.visible_to(self.request.user).select_related("company", "region", "requested_by")
+
+
+class ImpactReportListView(ImpactReportMixin, ListView):
+    template_name = "reports/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(REPORT_VIEW_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().defer("figures", "diff")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_request"] = self.request.user.has_perm(REPORT_ADD_PERMISSION)
+        return context
+
+
+class ImpactReportDetailView(ImpactReportMixin, DetailView):
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(REPORT_VIEW_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        context["period_label"] = period_label(report.kind, report.period_start)
+        context["versions"] = (
+            ImpactReport.objects.visible_to(self.request.user)
+            .of_scope(
+                kind=report.kind,
+                period_start=report.period_start,
+                company_id=report.company_id,
+                region_code=report.region_code,
+                language=report.language,
+            )
+            .defer("figures", "diff")
+            .order_by("-version")
+        )
+        return context
+
+
+def _visible_report_or_404(user, pk: int) -> ImpactReport:
+    if not user.has_perm(REPORT_VIEW_PERMISSION):
+        raise PermissionDenied
+    return get_object_or_404(ImpactReport.objects.visible_to(user), pk=pk)
+
+
+@require_GET
+def report_status(request, pk: int):
+    """The progress partial, polled by htmx every 2 s while the report is queued or running."""
+    report = _visible_report_or_404(request.user, pk)
+    return render(request, "reports/_report_status.html", {"report": report})
+
+
+@require_GET
+def report_download(request, pk: int, fmt: str):
+    report = _visible_report_or_404(request.user, pk)
+    field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
+    if report.status != ImpactReport.Status.DONE or not field:
+        raise Http404
+    scope = report.company.short_name if report.company else "semua"
+    name = f"laporan-dampak-tjsl-{report.period_key}-{scope}-{report.region_code or 'nasional'}-v{report.version}.{fmt}"
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name.lower().replace(" ", "-"))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _requested_scope(user, data) -> tuple[Company | None, Region | None]:
+    """The company and region posted, or 404 when they lie outside the user's scope."""
+    scope = scope_for(user)
+    region_code = (data.get("region") or "").strip() or None
+    company_id = (data.get("company") or "").strip() or scope.company_id
+    region = get_object_or_404(Region, code=region_code, level__in=[1, 2]) if region_code else None
+    try:
+        company = get_object_or_404(Company, pk=int(company_id)) if company_id else None
+    except ValueError as error:
+        raise Http404 from error
+    if not scope_covers(scope, company_id=company.pk if company else None, region_code=region_code):
+        raise Http404
+    return company, region
+
+
+@require_http_methods(["GET", "POST"])
+def report_request(request):
+    if not request.user.has_perm(REPORT_ADD_PERMISSION):
+        raise PermissionDenied
+    scope = scope_for(request.user)
+    form = ImpactReportRequestForm(request.POST or None, scope=scope)
+    if request.method == "POST":
+        company, region = _requested_scope(request.user, request.POST)
+        if form.is_valid():
+            try:
+                report = impact_report_request(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    start=form.start(),
+                    company=company,
+                    region=region,
+                    language=form.cleaned_data["language"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if impact_report_enqueue(report=report):
+                    messages.success(request, _("The report is being produced; it appears in your list when done."))
+                else:
+                    messages.error(
+                        request,
+                        _("The job queue is unavailable right now, so the report could not be produced. "
+                          "Nothing else is affected; please try again later."),
+                    )  # fmt: skip
+                return redirect("reports:report-detail", pk=report.pk)
+    return render(request, "reports/report_request.html", {"form": form})

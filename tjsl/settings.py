@@ -189,7 +189,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.dashboard_facts_rebuild",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Impact reports of the period just closed, at 02:00 WIB on its first day (CELERY_TIMEZONE).
+    "impact-reports-monthly": {
+        "task": "reports.tasks.impact_reports_schedule",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+        "args": ("month",),
+    },
+    "impact-reports-quarterly": {
+        "task": "reports.tasks.impact_reports_schedule",
+        "schedule": crontab(minute=10, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+        "args": ("quarter",),
+    },
+    "impact-reports-yearly": {
+        "task": "reports.tasks.impact_reports_schedule",
+        "schedule": crontab(minute=20, hour=2, day_of_month=1, month_of_year=1),
+        "args": ("year",),
+    },
+    "impact-reports-sweep": {
+        "task": "reports.tasks.impact_reports_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+# Absolute base URL for links in e-mails and documents made without a request.
+TJSL_SITE_URL = env_str("TJSL_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Authentication and access ---------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

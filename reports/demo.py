@@ -1,0 +1,36 @@
+"""Demo data of the reports app: the Q4 2023 impact report of Hutama Karya, produced on the spot."""
+
+import datetime
+
+from accounts.models import Company
+
+from .impact import services
+from .models import ImpactReport
+
+Q4_2023 = datetime.date(2023, 10, 1)
+
+
+def load(*, stdout) -> None:
+    """Idempotent: produces the report only when no version of it exists yet."""
+    company = Company.objects.filter(code="HK").first()
+    if company is None:
+        stdout.write("reports: no company HK, no demo report")
+        return
+    existing = ImpactReport.objects.of_scope(
+        kind="quarter", period_start=Q4_2023, company_id=company.pk, region_code="", language="id"
+    )
+    if existing.filter(status=ImpactReport.Status.DONE).exists():
+        stdout.write("reports: demo impact report already there")
+        return
+    existing.filter(status__in=[ImpactReport.Status.QUEUED, ImpactReport.Status.FAILED]).delete()
+    report = services.impact_report_create(
+        kind="quarter",
+        start=Q4_2023,
+        company=company,
+        region=None,
+        language="id",
+        trigger=ImpactReport.Trigger.SCHEDULE,
+        requested_by=None,
+    )
+    services.impact_report_produce(report_id=report.pk)
+    stdout.write(f"reports: impact report {report} produced")

@@ -5,8 +5,10 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView, UpdateView
@@ -51,10 +53,29 @@ class PermissionMixin(PermissionRequiredMixin):
 # --- Partners -------------------------------------------------------------------------------
 
 
+class CappedPaginator(Paginator):
+    """Counts a broad search only up to `cap` rows: "1.000+" costs far less than an exact
+    count over thousands of trigram matches, and nobody pages that deep in a search."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 class PartnerListView(PermissionMixin, ListView):
     permission_required = "partners.view_partner"
     template_name = "partners/partner_list.html"
     paginate_by = 25
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator_class = CappedPaginator if self.request.GET.get("q", "").strip() else Paginator
+        return paginator_class(queryset, per_page, **kwargs)
 
     def get_queryset(self):
         base = Partner.objects.visible_to(self.request.user).select_related("regency")

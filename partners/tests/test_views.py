@@ -37,6 +37,31 @@ class TestPartnerList:
         assert [p.owner_name for p in client.get(url, {"q": "aminah"}).context["object_list"]] == ["Siti Aminah"]
         assert [p.business_name for p in client.get(url, {"q": "0777"}).context["object_list"]] == ["Perak Sungging"]
 
+    def test_broad_search_counts_only_up_to_the_cap(self, client, staf_hk, ogan_ilir, monkeypatch):
+        from partners.models import Partner
+        from partners.views import CappedPaginator
+
+        monkeypatch.setattr(CappedPaginator, "cap", 3)
+        Partner.objects.bulk_create(
+            Partner(
+                business_name=f"Songket {i}",
+                owner_name="Pemilik",
+                regency=ogan_ilir,
+                region_code="16.10",
+                sector="fesyen",
+                joined_on=datetime.date(2023, 1, 1),
+            )
+            for i in range(5)
+        )
+        client.force_login(staf_hk)
+        url = reverse("partners:partner-list")
+        searched = client.get(url, {"q": "songket"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert searched.context["paginator"].capped
+        assert "More than 3 partners" in searched.content.decode()
+        assert len(searched.context["object_list"]) == 4  # rows up to the cap stay browsable
+        browsed = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert browsed.context["paginator"].count == 5
+
     def test_list_shows_nik_masked(self, client, staf_hk, make_partner):
         make_partner(staf_hk, owner_nik="1610011508850777")
         client.force_login(staf_hk)

@@ -148,6 +148,7 @@ def _participant_statement(cell: Cell) -> tuple[str, list]:
 @transaction.atomic
 def facts_rebuild(*, cell: Cell | None = None, participants: bool = True) -> None:
     """Recompute the roll-ups of `cell` (everything when None) from the raw tables."""
+    _facts_writer_lock()
     cell = cell or Cell()
     filters = cell.fact_filter()
     for model in (HandoverMonthFact, HandoverItemMonthFact):
@@ -175,8 +176,21 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, following
 
 
+FACTS_LOCK_KEY = 730_116_001  # any constant: the advisory lock of the roll-up writers
+
+
+def _facts_writer_lock() -> None:
+    """One roll-up writer at a time: each deletes a cell and inserts it again, so two
+    concurrent refreshes of the same cell would both insert (duplicate key or double count)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FACTS_LOCK_KEY])
+
+
+@transaction.atomic
 def facts_refresh_handover(*, disbursement: Disbursement) -> None:
     """Refresh the one cell a handover (or reversal) counts in."""
+    _facts_writer_lock()
     if disbursement.handed_on is None:
         data_version_bump()
         return
@@ -200,6 +214,7 @@ def facts_refresh_handover(*, disbursement: Disbursement) -> None:
 @transaction.atomic
 def facts_refresh_participants(*, program_id: int) -> None:
     """Activities are few: refresh every participant row of their program."""
+    _facts_writer_lock()
     old = ReachMonthFact.objects.filter(role=ReachMonthFact.Role.PARTICIPANT, program_id=program_id)
     touched = set(old.values_list("entity_id", "month"))
     old.delete()

@@ -8,14 +8,20 @@ from django.dispatch import receiver
 from disbursements.signals import handover_status_changed
 from programs.models import Activity, ActivityParticipant
 
-from .aggregates import facts_refresh_handover, facts_refresh_participants
+from .aggregates import data_version_bump, facts_refresh_handover, facts_refresh_participants
 
 logger = logging.getLogger(__name__)
 
 
 @receiver(handover_status_changed, dispatch_uid="reports.refresh_handover_cell")
 def refresh_handover_cell(sender, disbursement, **kwargs) -> None:
-    facts_refresh_handover(disbursement=disbursement)
+    # Runs after the handover has committed: a failure here must not turn a saved
+    # approval into an error page. The nightly rebuild repairs what is missed.
+    try:
+        facts_refresh_handover(disbursement=disbursement)
+    except Exception:
+        logger.exception("Dashboard roll-up refresh failed for handover %s", disbursement.pk)
+        data_version_bump()
 
 
 @receiver(post_save, sender=ActivityParticipant, dispatch_uid="reports.refresh_participant_save")

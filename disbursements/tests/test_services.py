@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from conftest import requires_postgres
 from disbursements.models import Disbursement, FrozenRecordError, Item, Status
@@ -197,7 +198,7 @@ class TestWorkflow:
         handover = submitted_for(staf_hk, program, recipient=partner)
         program.status = "ditutup"
         program.save()
-        with pytest.raises(ValidationError, match="not active"):
+        with translation.override("en"), pytest.raises(ValidationError, match="not active"):
             disbursement_approve(disbursement=handover, actor=manajer_hk)
 
     def test_date_outside_the_program_period_is_refused(self, staf_hk, program, partner):

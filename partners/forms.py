@@ -15,6 +15,7 @@ from regions.models import Region
 
 from .models import Assessment, BusinessGroup, ExportMilestone, Partner
 from .selectors import partners_similar
+from .services import PARTNER_FIELDS
 from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
 
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
@@ -45,23 +46,7 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = [
-            "business_name",
-            "owner_name",
-            "owner_nik",
-            "nib",
-            "npwp",
-            "phone",
-            "address",
-            "regency",
-            "district",
-            "sector",
-            "kbli",
-            "products",
-            "joined_on",
-            "status",
-            "notes",
-        ]
+        fields = PARTNER_FIELDS
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "products": forms.Textarea(attrs={"rows": 2}),

@@ -54,6 +54,11 @@ class StrictFilterSet(FilterSet):
             if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
                 self.form.add_error(name, _("Enter a value or leave the parameter out."))
                 valid = False
+            value = self.form.cleaned_data.get(name) if hasattr(self.form, "cleaned_data") else None
+            if isinstance(filter_, django_filters.NumberFilter) and value is not None and abs(value) >= 2**63:
+                # Larger than any id or count the database holds.
+                self.form.add_error(name, _("This number is out of range."))
+                valid = False
         return valid
 
 

@@ -86,3 +86,24 @@ class TestSecurityHeaders:
         client.force_login(staf_hk)
         page = client.get("/").content.decode()
         assert "https://" not in page and "http://" not in page.replace("http://testserver", "")
+
+
+class TestInterfaceLanguage:
+    def test_pages_stay_indonesian_for_an_english_browser(self, client, staf_hk):
+        client.force_login(staf_hk)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+        assert '<html lang="id">' in page and "Selamat datang" in page
+
+    def test_the_switch_decides(self, client, staf_hk):
+        client.force_login(staf_hk)
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    def test_the_api_follows_accept_language(self, client, staf_hk):
+        client.force_login(staf_hk)
+        from accounts.services import api_token_create
+
+        auth = f"Bearer {api_token_create(user=staf_hk, name='t')[1]}"
+        english = client.post("/api/v1/tokens/", {}, HTTP_AUTHORIZATION=auth, HTTP_ACCEPT_LANGUAGE="en").json()
+        indonesian = client.post("/api/v1/tokens/", {}, HTTP_AUTHORIZATION=auth, HTTP_ACCEPT_LANGUAGE="id").json()
+        assert english["name"] == ["This field is required."] and indonesian["name"] != english["name"]

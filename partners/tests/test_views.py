@@ -67,7 +67,7 @@ class TestPartnerList:
         client.force_login(staf_hk)
         page = client.get(reverse("partners:partner-list")).content.decode()
         assert "1610••••••••0777" in page
-        assert "1610011508850777" not in page
+        assert "Ani Pemilik Terdaftar" not in page  # the existing record's personal data stays hidden
 
     def test_filters_class_region_and_naik_kelas(self, client, staf_hk, make_partner, ambon):
         up = make_partner(staf_hk, business_name="Naik", joined_on=datetime.date(2023, 1, 1))
@@ -133,7 +133,7 @@ class TestPartnerDetailPrivacy:
         page = response.content.decode()
         assert response.status_code == 200
         assert "1610••••••••0777" in page
-        assert "1610011508850777" not in page
+        assert "Ani Pemilik Terdaftar" not in page  # the existing record's personal data stays hidden
         assert "Jalan Rahasia" not in page
         assert "+6281234567890" not in page and "0812-3456-7890" not in page
         assert not NikViewLog.objects.exists()
@@ -204,6 +204,43 @@ class TestPartnerForm:
         assert f'href="/partners/{existing.pk}/"' in page
         assert "Hutama Karya" in page
         assert Partner.objects.count() == 1
+
+    def test_duplicate_nik_names_the_company_whose_program_assists_it(self, client, staf_pln, manajer_hk, hk):
+        import datetime as dt
+
+        from partners.models import Partner as PartnerModel
+        from programs.models import Program
+        from programs.services import enrollment_create
+        from regions.models import Region
+
+        # Registered by nobody in particular, assisted by Hutama Karya through a program enrolment.
+        partner = PartnerModel.objects.create(
+            business_name="Perak Enrolled",
+            owner_name="Pemilik",
+            owner_nik="1610011508850777",
+            regency=Region.objects.get(code="16.10"),
+            sector="kerajinan",
+            joined_on=dt.date(2023, 1, 1),
+        )
+        program = Program.objects.create(
+            company=hk,
+            code="HK-PK",
+            name="HK Peduli Kreatif",
+            pillar="ekonomi",
+            support_form="bantuan",
+            start_date=dt.date(2023, 1, 1),
+            end_date=dt.date(2025, 12, 31),
+            status="aktif",
+        )
+        enrollment_create(program=program, partner=partner, actor=manajer_hk)
+        client.force_login(staf_pln)
+        client.cookies["django_language"] = "en"
+        page = client.post(
+            reverse("partners:partner-create"), form_data(owner_nik="1610011508850777", business_name="Lain")
+        ).content.decode()
+        assert "Hutama Karya" in page and f'href="/partners/{partner.pk}/"' in page
+        assert "Ani Pemilik Terdaftar" not in page  # the existing record's personal data stays hidden
+        assert PartnerModel.objects.count() == 1
 
     def test_similar_name_in_same_regency_warns_then_accepts_confirmation(self, client, staf_hk, make_partner):
         make_partner(staf_hk, business_name="Kerajinan Perak Sungging")

@@ -130,6 +130,15 @@ def _locked(disbursement: Disbursement) -> Disbursement:
     return Disbursement.objects.select_for_update().get(pk=disbursement.pk)
 
 
+def _expect_status(disbursement: Disbursement, status: str) -> None:
+    """Two people acting on the same handover at once: the second is told what happened."""
+    if disbursement.status != status:
+        raise ValidationError(
+            _("%(handover)s is already %(status)s; nothing was changed.")
+            % {"handover": disbursement, "status": disbursement.get_status_display().lower()}
+        )
+
+
 def _transition(disbursement: Disbursement, *, to: str, actor, reason: str = "", fields=()) -> None:
     previous = disbursement.status
     disbursement.status = to
@@ -434,6 +443,8 @@ def _next_number(disbursement: Disbursement, year: int) -> tuple[str, int]:
 def disbursement_approve(*, disbursement: Disbursement, actor) -> Disbursement:
     """Approve within budget. The budget row lock serialises approvals of one program-year."""
     disbursement = _locked(disbursement)
+    if _same_company(actor, disbursement) and actor.has_role(Role.MANAJER):
+        _expect_status(disbursement, Status.SUBMITTED)
     if disbursement.created_by_id == actor.pk:
         raise PermissionDenied(_("You cannot approve a handover you entered yourself."))
     _require(can_approve(actor, disbursement), _("Only a manager of the company can approve a submitted handover."))
@@ -517,6 +528,8 @@ def disbursement_hand_over(
 @transaction.atomic
 def disbursement_verify(*, disbursement: Disbursement, actor) -> Disbursement:
     disbursement = _locked(disbursement)
+    if _same_company(actor, disbursement) and actor.has_role(Role.MANAJER):
+        _expect_status(disbursement, Status.HANDED_OVER)
     _require(can_verify(actor, disbursement), _("Only a manager of the company can verify a handed-over handover."))
     disbursement.verified_by = actor
     disbursement.verified_at = timezone.now()

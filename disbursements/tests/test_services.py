@@ -390,3 +390,17 @@ class TestConcurrency:
             thread.join()
         assert len(set(ids)) == 1 and len(ids) == 5
         assert Disbursement.objects.filter(program=program).count() == 1
+
+
+class TestSecondActorSameMoment:
+    def test_second_approval_is_told_it_is_already_approved(self, staf_hk, manajer_hk, program, partner):
+        from accounts.roles import Role
+        from conftest import make_user
+
+        other_manager = make_user("manajer2.hk", Role.MANAJER, company=program.company)
+        handover = submitted_for(staf_hk, program, recipient=partner)
+        disbursement_approve(disbursement=handover, actor=manajer_hk)
+        with translation.override("en"), pytest.raises(ValidationError, match="already approved"):
+            disbursement_approve(disbursement=handover, actor=other_manager)
+        handover.refresh_from_db()
+        assert handover.approved_by == manajer_hk and handover.number == "HK/TJSL/2023/0001"

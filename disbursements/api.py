@@ -10,9 +10,11 @@ from decimal import Decimal
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.mixins import CreateModelMixin
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -24,7 +26,7 @@ from programs.models import Program
 from regions.models import Region
 from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
 
-from . import services
+from . import document_views, services
 from .models import Allocation, Disbursement, Evidence, Item, Status, Transition, Witness
 
 MAX_ITEM_VALUE = 10**15  # whole rupiah per item: far above any real handover, far below the column's limit
@@ -436,6 +438,42 @@ class HandoverViewSet(
         services.allocations_set(disbursement=handover, actor=request.user, amounts=amounts)
         allocations = Allocation.objects.filter(disbursement=handover).select_related("partner")
         return Response(AllocationSerializer(allocations, many=True).data)
+
+    # --- Documents: the same responses as the pages' downloads, scoped the same way --------
+
+    @extend_schema(
+        request=None,
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_("The BAST PDF."))},
+    )
+    @action(detail=True, methods=["get"], url_path="bast")
+    def bast(self, request, pk=None):
+        """The BAST generated from the record (a DRAF copy until approved), as a download."""
+        handover = self.get_object()
+        return document_views.bast_pdf(request._request, pk=handover.pk)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_("The signed BAST scan."))
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="signed-bast")
+    def signed_bast(self, request, pk=None):
+        """The signed BAST scan uploaded at the handover, as a download (404 if there is none)."""
+        handover = self.get_object()
+        return document_views.bast_scan_download(request._request, pk=handover.pk)
+
+    @extend_schema(
+        request=None,
+        responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description=_("A photo of the handover."))},
+    )
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)")
+    def evidence_file(self, request, pk=None, evidence_id=None):
+        """A photo of the handover, as a download."""
+        handover = self.get_object()
+        if not Evidence.objects.filter(disbursement=handover, pk=evidence_id).exists():
+            raise NotFound()
+        return document_views.evidence_download(request._request, pk=int(evidence_id))
 
 
 def register(router) -> None:

@@ -12,17 +12,28 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from regions.models import Region
 from tjsl.api import FilterSet, IdempotentCreateMixin, ScopedQuerysetMixin
-from tjsl.api_defaults import StrictBooleanFilter
+from tjsl.api_defaults import RolePermission, StrictBooleanFilter
 
 from . import services
-from .models import Assessment, BusinessGroup, Membership, NikViewLog, Partner, Sector, SizeClass
+from .imports import ImportFileError
+from .models import (
+    Assessment,
+    BusinessGroup,
+    ExportMilestone,
+    Membership,
+    NikViewLog,
+    Partner,
+    PartnerImport,
+    Sector,
+    SizeClass,
+)
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible, with_pii_visibility
 from .selectors import enrollment_model, program_model
 from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
@@ -43,6 +54,18 @@ class CreatingActionsMixin:
     @property
     def idempotent_create(self) -> bool:  # read by the schema generator
         return getattr(self, "action", None) in ("create", *self.creating_actions)
+
+
+class ServiceDecidesWrites(RolePermission):
+    """Reading and writing need the view permission of the viewset's model; the service then
+    decides who may write (as the pages do), answering 403 for anyone else."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return super().has_permission(request, view)
+        queryset = self._queryset(view)
+        perm = f"{queryset.model._meta.app_label}.view_{queryset.model._meta.model_name}"
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
 
 
 class StrictFilterSet(FilterSet):
@@ -94,6 +117,45 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 def regency_field(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.regencies(), **kwargs)
+
+
+# --- Export milestones ---------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ExportMilestoneSerializer(serializers.ModelSerializer):
+    exported_on = serializers.DateField()
+    value = serializers.IntegerField(min_value=0, max_value=10**15, help_text=_("Whole rupiah."))
+    evidence = serializers.FileField(
+        write_only=True, required=False, allow_null=True, help_text=_("Evidence file (multipart only); optional.")
+    )
+    evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    has_evidence_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportMilestone
+        fields = [
+            "id",
+            "partner",
+            "destination_country",
+            "exported_on",
+            "value",
+            "evidence",
+            "evidence_note",
+            "has_evidence_file",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["partner", "recorded_by", "created_at"]
+
+    def get_has_evidence_file(self, milestone) -> bool:
+        return bool(milestone.evidence)
+
+    def validate_evidence(self, value):
+        if value is not None and value.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(_("The file is larger than 20 MB."))
+        return value
 
 
 # --- Partners -----------------------------------------------------------------------------
@@ -271,12 +333,16 @@ class PartnerViewSet(
     ordering_fields = ["business_name", "joined_on", "id"]
     ordering = "business_name"
     http_method_names = WRITE_METHODS
+    creating_actions = ("export_milestones",)
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
             queryset = with_pii_visibility(queryset, self.request.user)
         return queryset
+
+    def get_serializer_class(self):
+        return ExportMilestoneSerializer if self.action == "export_milestones" else PartnerSerializer
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "in_list": self.action == "list"}
@@ -288,10 +354,37 @@ class PartnerViewSet(
         return Response(self.get_serializer(partner).data)
 
     def perform_create(self, serializer):
+        if self.action == "export_milestones":
+            serializer.instance = services.export_milestone_record(
+                partner=self.get_object(), actor=self.request.user, **serializer.validated_data
+            )
+            return
         serializer.instance = services.partner_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         services.partner_update(partner=serializer.instance, actor=self.request.user, **serializer.validated_data)
+
+    @extend_schema(methods=["GET"], request=None, responses=ExportMilestoneSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": ExportMilestoneSerializer, "application/json": ExportMilestoneSerializer},
+        responses={status.HTTP_201_CREATED: ExportMilestoneSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="export-milestones",
+        pagination_class=None,
+        filter_backends=[],
+        permission_classes=[ServiceDecidesWrites],
+    )
+    def export_milestones(self, request, pk=None):
+        """The partner's export milestones (newest first); POST records one, with an evidence file or note."""
+        partner = self.get_object()
+        if request.method == "POST":
+            return self.create(request)
+        milestones = ExportMilestone.objects.filter(partner=partner).order_by("-exported_on", "-id")
+        return Response(ExportMilestoneSerializer(milestones, many=True).data)
 
 
 # --- Business groups and members ----------------------------------------------------------
@@ -517,7 +610,106 @@ class AssessmentViewSet(
         serializer.instance = services.assessment_record(actor=self.request.user, **serializer.validated_data)
 
 
+# --- Partner import ---------------------------------------------------------------------------
+
+
+class CanImportPartners(permissions.BasePermission):
+    """Importing is registering partners: only roles that may add partners, as on the pages."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("partners.add_partner"))
+
+
+class ImportRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text=_("Line in the file (the header is line 1)."))
+    data = serializers.DictField(child=serializers.CharField(allow_blank=True), help_text=_("The cells as read."))
+    errors = serializers.ListField(child=serializers.CharField(), help_text=_("Empty when the row is valid."))
+
+
+class PartnerImportSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True, help_text=_("An .xlsx or .csv file with the template's columns."))
+    status = choice_field(PartnerImport.Status.choices, read_only=True)
+    rows = serializers.SerializerMethodField(help_text=_("The checked rows; the NIK is masked."))
+
+    class Meta:
+        model = PartnerImport
+        fields = [
+            "id",
+            "file",
+            "original_name",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "error_rows",
+            "created_count",
+            "message",
+            "rows",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = [name for name in fields if name not in {"file", "rows", "status"}]
+
+    def validate_file(self, upload):
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise serializers.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+    @extend_schema_field(ImportRowSerializer(many=True))
+    def get_rows(self, job) -> list:
+        rows = []
+        for row in job.rows or []:
+            data = {key: str(value) for key, value in row.get("data", {}).items()}
+            if "owner_nik" in data:
+                data["owner_nik"] = mask_nik(data["owner_nik"])
+            rows.append({"line": row.get("line"), "data": data, "errors": [str(e) for e in row.get("errors", [])]})
+        return rows
+
+
+class PartnerImportViewSet(
+    CreatingActionsMixin,
+    IdempotentCreateMixin,
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Import partners from a spreadsheet: upload (checked at once, or in the background for big
+    files), read the status and the rows' errors, then commit all rows or none. Only the uploader
+    sees an import."""
+
+    queryset = PartnerImport.objects.all()
+    serializer_class = PartnerImportSerializer
+    permission_classes = [CanImportPartners]
+    ordering = "-id"
+
+    @extend_schema(request={"multipart/form-data": PartnerImportSerializer})
+    def create(self, request, *args, **kwargs):
+        """Upload a file; its rows are checked like on the import page."""
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        try:
+            job = services.partner_import_start(
+                actor=self.request.user, uploaded_file=serializer.validated_data["file"]
+            )
+        except ImportFileError as exc:
+            raise serializers.ValidationError({"file": [str(exc)]}) from None
+        serializer.instance = PartnerImport.objects.get(pk=job.pk)
+
+    @extend_schema(request=None, responses=PartnerImportSerializer)
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        """Create every partner of a valid file, or none; repeating it after success changes nothing."""
+        job = self.get_object()
+        if job.status not in {PartnerImport.Status.COMMITTING, PartnerImport.Status.COMMITTED}:
+            job = services.partner_import_request_commit(job=job, actor=request.user)
+        return Response(PartnerImportSerializer(PartnerImport.objects.get(pk=job.pk)).data)
+
+
 def register(router) -> None:
     router.register("partners", PartnerViewSet, basename="partner")
+    router.register("partner-imports", PartnerImportViewSet, basename="partnerimport")
     router.register("groups", BusinessGroupViewSet, basename="businessgroup")
     router.register("assessments", AssessmentViewSet, basename="assessment")

@@ -14,13 +14,21 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from partners.api import WRITE_METHODS, CreatingActionsMixin, StrictFilterSet, choice_field, regency_field
+from partners.api import (
+    WRITE_METHODS,
+    CreatingActionsMixin,
+    ScopedPrimaryKeyRelatedField,
+    ServiceDecidesWrites,
+    StrictFilterSet,
+    choice_field,
+    regency_field,
+)
 from partners.models import Partner
 from regions.models import Region
 from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
 
 from . import services
-from .models import Activity, ActivityParticipant, Pillar, Program, ProgramBudget, Sdg
+from .models import Activity, ActivityParticipant, Enrollment, Pillar, Program, ProgramBudget, ProgramTarget, Sdg
 from .selectors import program_budget_lines
 
 # --- Programs -------------------------------------------------------------------------------
@@ -53,6 +61,52 @@ class BudgetSetSerializer(serializers.Serializer):
 
 class CloseReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    partner = ScopedPrimaryKeyRelatedField(Partner)
+    business_name = serializers.CharField(source="partner.business_name", read_only=True)
+    joined_on = serializers.DateField(required=False, help_text=_("Today unless given."))
+    confirm_other_company = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text=_("Enrol even though another company's active program already assists the partner."),
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "partner",
+            "business_name",
+            "joined_on",
+            "confirm_other_company",
+            "other_company_confirmed",
+            "other_company_note",
+            "added_by",
+            "added_at",
+        ]
+        read_only_fields = ["other_company_confirmed", "other_company_note", "added_by", "added_at"]
+        validators: list = []  # an enrolment twice is refused by the service, with its own message
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(
+        min_value=1900,
+        max_value=2200,
+        allow_null=True,
+        default=None,
+        help_text=_("A year of the program period; null: whole program."),
+    )
+    partners_reached = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    beneficiaries = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    naik_kelas = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    export_partners = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+
+    class Meta:
+        model = ProgramTarget
+        fields = ["id", "year", "partners_reached", "beneficiaries", "naik_kelas", "export_partners"]
+        validators: list = []  # one target per year: the service updates it
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -148,17 +202,24 @@ class ProgramViewSet(
     ordering_fields = ["start_date", "code", "id"]
     ordering = "-id"
     http_method_names = WRITE_METHODS
-    creating_actions = ("budgets",)
+    creating_actions = ("budgets", "enrollments")
 
     def get_serializer_class(self):
         return {
             "list": ProgramSerializer,
             "budgets": BudgetSetSerializer,
+            "enrollments": EnrollmentSerializer,
+            "targets": TargetSerializer,
             "close": CloseReasonSerializer,
             "activate": serializers.Serializer,
         }.get(self.action, ProgramDetailSerializer)
 
     def perform_create(self, serializer):
+        if self.action == "enrollments":
+            serializer.instance = services.enrollment_create(
+                program=self.get_object(), actor=self.request.user, **serializer.validated_data
+            )
+            return
         if self.action == "budgets":
             serializer.instance = services.program_budget_set(
                 program=self.get_object(), actor=self.request.user, **serializer.validated_data
@@ -206,6 +267,64 @@ class ProgramViewSet(
         serializer.is_valid(raise_exception=True)
         services.program_close(program=program, actor=request.user, **serializer.validated_data)
         return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=EnrollmentSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=EnrollmentSerializer, responses={status.HTTP_201_CREATED: EnrollmentSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        # Enrolling is recording work of the company's staff: the service decides, as on the page.
+        permission_classes=[ServiceDecidesWrites],
+    )
+    def enrollments(self, request, pk=None):
+        """The partners enrolled in the program; POST enrols one. A partner assisted by another
+        company's active program needs `confirm_other_company`."""
+        program = self.get_object()
+        if request.method == "POST":
+            return self.create(request)
+        enrollments = program.enrollments.select_related("partner").order_by("partner__business_name", "id")
+        return Response(EnrollmentSerializer(enrollments, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"enrollments/(?P<partner_id>[0-9]+)",
+        permission_classes=[ServiceDecidesWrites],
+        http_method_names=["delete", "options"],
+    )
+    def remove_enrollment(self, request, pk=None, partner_id=None):
+        """Remove a partner from the program."""
+        enrollment = self.get_object().enrollments.select_related("program").filter(partner_id=partner_id).first()
+        if enrollment is None:
+            raise NotFound()
+        services.enrollment_remove(enrollment=enrollment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET"], request=None, responses=TargetSerializer(many=True), filters=False)
+    @extend_schema(methods=["PUT"], request=TargetSerializer, responses=TargetSerializer)
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        http_method_names=["get", "put", "head", "options"],
+        pagination_class=None,
+        filter_backends=[],
+        permission_classes=[ServiceDecidesWrites],
+    )
+    def targets(self, request, pk=None):
+        """The program's targets (year null: the whole program); PUT sets those of one year."""
+        program = self.get_object()
+        if request.method == "PUT":
+            serializer = TargetSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            target = services.program_target_set(program=program, actor=request.user, **serializer.validated_data)
+            return Response(TargetSerializer(target).data)
+        targets = program.targets.order_by("year", "id")
+        return Response(TargetSerializer(targets, many=True).data)
 
 
 # --- Activities -----------------------------------------------------------------------------

@@ -302,3 +302,47 @@ class TestList:
         with django_assert_max_num_queries(10):
             response = client.get(URL, **headers)
         assert len(response.json()["results"]) == 10
+
+
+class TestHandoverDocumentsApi:
+    @pytest.fixture
+    def handed_over(self, client, staf_hk, manajer_hk, program, partner):
+        from disbursements.services import disbursement_approve
+
+        handover = disbursement_approve(
+            disbursement=submitted_for(staf_hk, program, recipient=partner), actor=manajer_hk
+        )
+        response = client.post(
+            f"{URL}{handover.pk}/hand-over/",
+            {"bast_scan": _file("bast.pdf", PDF), "photos": [_file("foto1.png", PNG)]},
+            **bearer(staf_hk),
+        )
+        assert response.status_code == 200, response.json()
+        return handover
+
+    def test_bast_download_is_a_pdf_attachment(self, client, staf_hk, program, partner):
+        handover = draft_for(staf_hk, program, recipient=partner)
+        response = client.get(f"{URL}{handover.pk}/bast/", **bearer(staf_hk))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response.content.startswith(b"%PDF")
+
+    def test_signed_scan_and_photo_are_private_downloads(self, client, staf_hk, pejabat_sumsel, handed_over):
+        scan = client.get(f"{URL}{handed_over.pk}/signed-bast/", **bearer(pejabat_sumsel))
+        assert scan.status_code == 200 and b"".join(scan.streaming_content) == PDF
+        assert scan["Content-Disposition"].startswith("attachment")
+        evidence = Evidence.objects.get(disbursement=handed_over)
+        photo = client.get(f"{URL}{handed_over.pk}/evidence/{evidence.pk}/", **bearer(staf_hk))
+        assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+        assert b"".join(photo.streaming_content) == PNG
+
+    def test_outside_scope_and_other_handovers_are_404(
+        self, client, staf_hk, pejabat_maluku, handed_over, program, partner
+    ):
+        evidence = Evidence.objects.get(disbursement=handed_over)
+        for path in ("bast/", "signed-bast/", f"evidence/{evidence.pk}/"):
+            assert client.get(f"{URL}{handed_over.pk}/{path}", **bearer(pejabat_maluku)).status_code == 404
+        other = draft_for(staf_hk, program, recipient=partner)
+        assert client.get(f"{URL}{other.pk}/evidence/{evidence.pk}/", **bearer(staf_hk)).status_code == 404
+        assert client.get(f"{URL}{other.pk}/signed-bast/", **bearer(staf_hk)).status_code == 404

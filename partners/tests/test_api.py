@@ -244,3 +244,113 @@ class TestAssessments:
         body["assessed_on"] = "2023-01-01"
         assert post(client, "/api/v1/assessments/", body, pejabat_sumsel).status_code == 403
         assert post(client, "/api/v1/assessments/", body, staf_pln).status_code == 403
+
+
+class TestExportMilestonesApi:
+    URL = "/api/v1/partners/{}/export-milestones/"
+
+    def test_staff_records_a_milestone_with_a_note_once_per_key(self, client, staf_hk, partner):
+        body = {"destination_country": "Malaysia", "exported_on": "2023-10-01", "value": 50_000_000}
+        headers = {"HTTP_IDEMPOTENCY_KEY": "export-1"}
+        refused = post(client, self.URL.format(partner.pk), body, staf_hk)
+        assert refused.status_code == 400 and "evidence_note" in refused.json()
+        body["evidence_note"] = "Invoice 12/2023"
+        response = post(client, self.URL.format(partner.pk), body, staf_hk, **headers)
+        assert response.status_code == 201, response.json()
+        assert post(client, self.URL.format(partner.pk), body, staf_hk, **headers).status_code == 201
+        assert partner.export_milestones.count() == 1
+        partner.refresh_from_db()
+        assert partner.has_export
+        listed = client.get(self.URL.format(partner.pk), **bearer(staf_hk)).json()
+        assert [m["destination_country"] for m in listed] == ["Malaysia"]
+
+    def test_evidence_file_by_multipart(self, client, staf_hk, partner, settings, tmp_path):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        settings.MEDIA_ROOT = tmp_path
+        body = {
+            "destination_country": "Singapura",
+            "exported_on": "2023-10-01",
+            "value": "1000000",
+            "evidence": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
+        }
+        response = client.post(self.URL.format(partner.pk), body, **bearer(staf_hk))
+        assert response.status_code == 201, response.json()
+        assert response.json()["has_evidence_file"] is True
+
+    def test_read_only_role_gets_403_and_outside_scope_404(self, client, partner, manajer_hk, pejabat_maluku):
+        body = {"destination_country": "Malaysia", "exported_on": "2023-10-01", "value": 1, "evidence_note": "x"}
+        assert post(client, self.URL.format(partner.pk), body, manajer_hk).status_code == 403
+        assert client.get(self.URL.format(partner.pk), **bearer(manajer_hk)).status_code == 200
+        assert client.get(self.URL.format(partner.pk), **bearer(pejabat_maluku)).status_code == 404
+        assert post(client, self.URL.format(partner.pk), body, pejabat_maluku).status_code in (403, 404)
+        assert not partner.export_milestones.exists()
+
+
+class TestPartnerImportApi:
+    URL = "/api/v1/partner-imports/"
+
+    @pytest.fixture(autouse=True)
+    def _media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+
+    @staticmethod
+    def upload(rows: list[dict]):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from partners.imports import COLUMN_NAMES
+
+        lines = [",".join(COLUMN_NAMES)]
+        for data in rows:
+            values = {
+                "business_name": "Perak Import",
+                "owner_name": "Budi",
+                "owner_nik": nik(),
+                "regency_code": "16.10",
+                "sector": "kerajinan",
+                "joined_on": "09/11/2023",
+                **data,
+            }
+            lines.append(",".join(str(values.get(column, "")) for column in COLUMN_NAMES))
+        return SimpleUploadedFile("mitra.csv", "\n".join(lines).encode())
+
+    def test_valid_file_is_checked_then_committed(self, client, staf_hk):
+        file = self.upload([{}, {"business_name": "Kedua"}])
+        response = client.post(self.URL, {"file": file}, **bearer(staf_hk), HTTP_IDEMPOTENCY_KEY="imp-1")
+        assert response.status_code == 201, response.json()
+        job = response.json()
+        assert (job["status"], job["total_rows"], job["error_rows"]) == ("valid", 2, 0)
+        assert "••" in job["rows"][0]["data"]["owner_nik"]
+        assert not Partner.objects.exists()
+        committed = client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_hk))
+        assert committed.status_code == 200, committed.json()
+        assert committed.json()["status"] == "committed" and Partner.objects.count() == 2
+        # A retry changes nothing.
+        assert client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_hk)).status_code == 200
+        assert Partner.objects.count() == 2
+        assert client.get(f"{self.URL}{job['id']}/", **bearer(staf_hk)).json()["created_count"] == 2
+
+    def test_one_bad_row_commits_nothing(self, client, staf_hk):
+        response = client.post(self.URL, {"file": self.upload([{}, {"regency_code": "99.99"}])}, **bearer(staf_hk))
+        job = response.json()
+        assert (job["status"], job["error_rows"]) == ("invalid", 1)
+        assert [row["line"] for row in job["rows"] if row["errors"]] == [3]
+        assert client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_hk)).status_code == 400
+        assert not Partner.objects.exists()
+
+    def test_unreadable_file_is_a_field_error(self, client, staf_hk):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        bad = SimpleUploadedFile("mitra.xlsx", b"not a workbook")
+        response = client.post(self.URL, {"file": bad}, **bearer(staf_hk))
+        assert response.status_code == 400 and "file" in response.json()
+
+    def test_only_the_uploader_sees_it_and_readers_may_not_import(
+        self, client, staf_hk, staf_pln, manajer_hk, pejabat_sumsel
+    ):
+        job = client.post(self.URL, {"file": self.upload([{}])}, **bearer(staf_hk)).json()
+        assert client.get(f"{self.URL}{job['id']}/", **bearer(staf_pln)).status_code == 404
+        assert client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_pln)).status_code == 404
+        assert client.post(self.URL, {"file": self.upload([{}])}, **bearer(pejabat_sumsel)).status_code == 403
+        assert client.get(f"{self.URL}{job['id']}/", **bearer(manajer_hk)).status_code == 403
+        assert not Partner.objects.exists()

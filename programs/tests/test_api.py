@@ -156,3 +156,63 @@ class TestActivities:
         activity = Activity.objects.get()
         assert client.get(f"/api/v1/activities/{activity.pk}/", **bearer(pejabat_sumsel)).status_code == 200
         assert client.get(f"/api/v1/activities/{activity.pk}/", **bearer(pejabat_maluku)).status_code == 404
+
+
+class TestEnrollmentsApi:
+    def test_staff_enrols_and_removes_a_partner(self, client, staf_hk, hk_program):
+        partner = make_partner("Perak Sungging")
+        url = f"/api/v1/programs/{hk_program.pk}/enrollments/"
+        response = post(client, url, {"partner": partner.pk}, staf_hk, HTTP_IDEMPOTENCY_KEY="e1")
+        assert response.status_code == 201, response.json()
+        assert post(client, url, {"partner": partner.pk}, staf_hk, HTTP_IDEMPOTENCY_KEY="e1").status_code == 201
+        assert hk_program.enrollments.count() == 1
+        assert [e["partner"] for e in client.get(url, **bearer(staf_hk)).json()] == [partner.pk]
+        assert client.delete(f"{url}{partner.pk}/", **bearer(staf_hk)).status_code == 204
+        assert not hk_program.enrollments.exists()
+        assert client.delete(f"{url}{partner.pk}/", **bearer(staf_hk)).status_code == 404
+
+    def test_partner_of_another_company_needs_confirmation(self, client, staf_hk, staf_pln, hk_program, pln_program):
+        from programs import services
+
+        partner = make_partner("Perak Sungging")
+        services.enrollment_create(program=pln_program, partner=partner, actor=staf_pln)
+        url = f"/api/v1/programs/{hk_program.pk}/enrollments/"
+        refused = post(client, url, {"partner": partner.pk}, staf_hk)
+        assert refused.status_code == 400
+        assert "PLN" in " ".join(refused.json()["non_field_errors"])
+        confirmed = post(client, url, {"partner": partner.pk, "confirm_other_company": True}, staf_hk)
+        assert confirmed.status_code == 201, confirmed.json()
+        assert confirmed.json()["other_company_confirmed"] is True
+
+    def test_roles_and_scope(self, client, hk_program, auditor, pejabat_maluku, pejabat_sumsel):
+        partner = make_partner("Perak Sungging")
+        url = f"/api/v1/programs/{hk_program.pk}/enrollments/"
+        assert post(client, url, {"partner": partner.pk}, auditor).status_code == 403
+        assert post(client, url, {"partner": partner.pk}, pejabat_sumsel).status_code == 403
+        assert client.get(url, **bearer(pejabat_maluku)).status_code == 404
+        assert not hk_program.enrollments.exists()
+
+
+class TestTargetsApi:
+    def put(self, client, program, body, user):
+        url = f"/api/v1/programs/{program.pk}/targets/"
+        return client.put(url, body, content_type="application/json", **bearer(user))
+
+    def test_manager_sets_whole_program_and_yearly_targets(self, client, manajer_hk, hk_program):
+        assert self.put(client, hk_program, {"year": None, "partners_reached": 100}, manajer_hk).status_code == 200
+        response = self.put(client, hk_program, {"year": 2024, "beneficiaries": 40}, manajer_hk)
+        assert response.status_code == 200, response.json()
+        assert self.put(client, hk_program, {"year": 2024, "beneficiaries": 50}, manajer_hk).status_code == 200
+        assert sorted(hk_program.targets.values_list("year", "partners_reached", "beneficiaries"), key=str) == [
+            (2024, 0, 50),
+            (None, 100, 0),
+        ]
+        listed = client.get(f"/api/v1/programs/{hk_program.pk}/targets/", **bearer(manajer_hk)).json()
+        assert len(listed) == 2
+
+    def test_year_outside_the_period_and_roles(self, client, manajer_hk, staf_hk, pejabat_maluku, hk_program):
+        response = self.put(client, hk_program, {"year": 2030, "partners_reached": 1}, manajer_hk)
+        assert response.status_code == 400 and "year" in response.json()
+        assert self.put(client, hk_program, {"year": 2024, "partners_reached": 1}, staf_hk).status_code == 403
+        assert self.put(client, hk_program, {"year": 2024}, pejabat_maluku).status_code in (403, 404)
+        assert not hk_program.targets.exists()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import BusinessGroup, Partner
@@ -33,6 +34,9 @@ class HandoverForm(forms.ModelForm):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     handed_on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+    place_province = forms.ModelChoiceField(
+        label=_("Province of the place"), queryset=Region.objects.provinces(), required=False
+    )
 
     class Meta:
         model = Disbursement
@@ -60,10 +64,32 @@ class HandoverForm(forms.ModelForm):
         )
         self.fields["place_regency"].queryset = Region.objects.regencies()
         self.fields["place_regency"].required = False
+        self._offer_regencies_of_one_province()
         instance = self.instance
         if instance.pk and instance.recipient is not None:
             self.initial["recipient"] = f"{'g' if instance.group_id else 'p'}:{instance.recipient.pk}"
         self.recipient_label = str(instance.recipient) if instance.pk and instance.recipient else ""
+
+    def _offer_regencies_of_one_province(self) -> None:
+        """Render only the chosen province's regencies (the page reloads them with htmx when
+        the province changes); validation still accepts any regency."""
+        regency_pk = self.data.get("place_regency") if self.is_bound else self.instance.place_regency_id
+        province_pk = self.data.get("place_province") if self.is_bound else None
+        regency = Region.objects.filter(pk=regency_pk).first() if str(regency_pk or "").isdigit() else None
+        if regency is not None:
+            province_pk = regency.parent_id
+        elif not str(province_pk or "").isdigit() and self.user.region_id:
+            province_pk = Region.objects.get(code=self.user.region.code[:2]).pk
+        self.fields["place_province"].initial = province_pk
+        self.fields["place_province"].widget.attrs.update(
+            {
+                "hx-get": reverse("disbursements:regency-options"),
+                "hx-target": "#id_place_regency",
+                "hx-trigger": "change",
+            }
+        )
+        regencies = Region.objects.regencies().filter(parent_id=province_pk) if province_pk else []
+        self.fields["place_regency"].widget.choices = [("", "---------")] + [(r.pk, r.name) for r in regencies]
 
     def clean_receiver_nik(self):
         nik = self.cleaned_data["receiver_nik"].strip()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
 from partners.models import BusinessGroup, Partner
+from regions.models import Region
 
 from . import services
 from .forms import (
@@ -215,6 +216,14 @@ def recipient_search(request):
     return render(
         request, "disbursements/_recipient_results.html", {"partners": partners, "groups": groups, "query": query}
     )
+
+
+@require_GET
+def regency_options(request):
+    """htmx: the regency options of the chosen province, for the place of a handover."""
+    province = request.GET.get("place_province", "")
+    regencies = Region.objects.regencies().filter(parent_id=province) if province.isdigit() else []
+    return render(request, "disbursements/_regency_options.html", {"regencies": regencies})
 
 
 def _transition_view(service, *, needs_reason=False, success=""):

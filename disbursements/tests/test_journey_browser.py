@@ -32,6 +32,8 @@ def test_group_handover_from_entry_to_verified_bast(
     page.click(f"[data-recipient='g:{group.pk}']")
     assert "Kelompok Usaha Karya Usang Sungging" in page.inner_text("#recipient-chosen")
     page.fill("input[name=handed_on]", "09/11/2023")
+    page.select_option("select[name=place_province]", label="Sumatera Selatan")
+    page.wait_for_selector("select[name=place_regency] option:has-text('Kabupaten Ogan Ilir')", state="attached")
     page.select_option("select[name=place_regency]", label="Kabupaten Ogan Ilir")
     page.fill("input[name=place]", "Kantor Bupati Ogan Ilir, Tanjung Senai")
     page.fill("input[name=giver_name]", "Kepala Unit TJSL")

@@ -1,6 +1,8 @@
 from datetime import datetime, time
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +29,13 @@ class ApiTokenForm(forms.Form):
         if value is None:
             return None
         return timezone.make_aware(datetime.combine(value, time.max))
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form sets the username's max_length without validating it, so an
+    oversized username reached authenticate() and the login throttle's 255-character column."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -19,12 +19,25 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class RegionMultipleChoiceField(forms.ModelMultipleChoiceField):
+class BoundedIdsMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids beyond a 64-bit integer before they reach the database: an `__in` lookup
+    with such a number crashes on SQLite (OverflowError) instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).strip().lstrip("-").isdigit() and abs(int(pk)) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
+class RegionMultipleChoiceField(BoundedIdsMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.code})"
 
 
-class SdgChoiceField(forms.ModelMultipleChoiceField):
+class SdgChoiceField(BoundedIdsMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 

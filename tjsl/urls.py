@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import LoginForm
 
 from . import views
 
@@ -16,6 +19,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("handovers/", include("disbursements.urls")),
     path("reports/", include("reports.urls")),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("tjsl.api", namespace="api")),
     path("admin/", admin.site.urls),

@@ -285,7 +285,7 @@ class BusinessGroupListView(PermissionMixin, ListView):
         term = self.request.GET.get("q", "").strip()
         if term:
             qs = qs.filter(name__icontains=term)
-        return qs.annotate(member_count=Count("memberships", filter=current))
+        return qs.annotate(member_count=Count("memberships", filter=current)).order_by("name", "pk")
 
 
 class BusinessGroupDetailView(PermissionMixin, DetailView):

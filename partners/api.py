@@ -11,7 +11,8 @@ import datetime
 import django_filters
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -21,7 +22,7 @@ from regions.models import Region
 from tjsl.api import FilterSet, IdempotentCreateMixin, ScopedQuerysetMixin
 from tjsl.api_defaults import RolePermission, StrictBooleanFilter
 
-from . import services
+from . import services, views
 from .imports import ImportFileError
 from .models import (
     Assessment,
@@ -385,6 +386,22 @@ class PartnerViewSet(
             return self.create(request)
         milestones = ExportMilestone.objects.filter(partner=partner).order_by("-exported_on", "-id")
         return Response(ExportMilestoneSerializer(milestones, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("The evidence file of an export milestone.")
+            )
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"export-milestones/(?P<milestone_id>[0-9]+)/evidence")
+    def export_milestone_evidence(self, request, pk=None, milestone_id=None):
+        """The evidence file of one of the partner's export milestones, as a download (404 if none)."""
+        partner = self.get_object()
+        if not ExportMilestone.objects.filter(partner=partner, pk=milestone_id).exists():
+            raise NotFound()
+        return views.export_milestone_evidence(request._request, pk=int(milestone_id))
 
 
 # --- Business groups and members ----------------------------------------------------------

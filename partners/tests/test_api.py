@@ -277,6 +277,10 @@ class TestExportMilestonesApi:
         response = client.post(self.URL.format(partner.pk), body, **bearer(staf_hk))
         assert response.status_code == 201, response.json()
         assert response.json()["has_evidence_file"] is True
+        evidence_url = f"{self.URL.format(partner.pk)}{response.json()['id']}/evidence/"
+        download = client.get(evidence_url, **bearer(staf_hk))
+        assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4\n"
+        assert "attachment" in download["Content-Disposition"]
 
     def test_read_only_role_gets_403_and_outside_scope_404(self, client, partner, manajer_hk, pejabat_maluku):
         body = {"destination_country": "Malaysia", "exported_on": "2023-10-01", "value": 1, "evidence_note": "x"}

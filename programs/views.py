@@ -181,25 +181,43 @@ def program_activate(request, pk):
     return redirect("programs:program-detail", pk=pk)
 
 
-class ProgramCloseView(FormView):
-    """GET: a confirmation page; POST: close the program and record who, when and why."""
+class ProgramFormView(FormView):
+    """A form on one program that calls one service: the program is loaded within the user's
+    scope (404) and rights (403); a service refusal becomes the form's errors."""
 
-    form_class = CloseForm
-    template_name = "programs/program_close.html"
+    access = "manage"  # or "record"
 
     def dispatch(self, request, *args, **kwargs):
-        self.program = program_for(request.user, kwargs["pk"], manage=True)
-        return super().dispatch(request, *args, **kwargs)
+        self.program = program_for(request.user, kwargs["pk"], **{self.access: True})
+        return self.refusal() or super().dispatch(request, *args, **kwargs)
+
+    def refusal(self):
+        """A response that turns the user away before the form, or None."""
+        return None
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(program=self.program, **kwargs)
 
     def form_valid(self, form):
         try:
-            services.program_close(program=self.program, actor=self.request.user, reason=form.cleaned_data["reason"])
+            return self.perform(form)
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
+
+    def perform(self, form):
+        """Call the service, add the success message and return the redirect."""
+        raise NotImplementedError
+
+
+class ProgramCloseView(ProgramFormView):
+    """GET: a confirmation page; POST: close the program and record who, when and why."""
+
+    form_class = CloseForm
+    template_name = "programs/program_close.html"
+
+    def perform(self, form):
+        services.program_close(program=self.program, actor=self.request.user, reason=form.cleaned_data["reason"])
         messages.success(self.request, _("The program is closed."))
         return redirect("programs:program-detail", pk=self.program.pk)
 
@@ -207,13 +225,9 @@ class ProgramCloseView(FormView):
 # --- Budgets and targets -------------------------------------------------------------------
 
 
-class BudgetSetView(FormView):
+class BudgetSetView(ProgramFormView):
     form_class = BudgetForm
     template_name = "programs/budget_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.program = program_for(request.user, kwargs["pk"], manage=True)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "program": self.program}
@@ -223,43 +237,26 @@ class BudgetSetView(FormView):
 
     def get_context_data(self, **kwargs):
         changes = BudgetChange.objects.filter(budget__program=self.program).select_related("budget", "changed_by")
-        return super().get_context_data(
-            program=self.program,
-            budgets=self.program.budgets.order_by("year"),
-            changes=changes,
-            **kwargs,
-        )
+        return super().get_context_data(budgets=self.program.budgets.order_by("year"), changes=changes, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.program_budget_set(program=self.program, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        services.program_budget_set(program=self.program, actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Budget %(year)s saved.") % {"year": form.cleaned_data["year"]})
         return redirect("programs:budget-set", pk=self.program.pk)
 
 
-class TargetSetView(FormView):
+class TargetSetView(ProgramFormView):
     form_class = TargetForm
     template_name = "programs/target_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.program = program_for(request.user, kwargs["pk"], manage=True)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "program": self.program}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(program=self.program, targets=self.program.targets.all(), **kwargs)
+        return super().get_context_data(targets=self.program.targets.all(), **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.program_target_set(program=self.program, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        services.program_target_set(program=self.program, actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Targets saved."))
         return redirect("programs:program-detail", pk=self.program.pk)
 
@@ -267,26 +264,19 @@ class TargetSetView(FormView):
 # --- Activities ------------------------------------------------------------------------------
 
 
-class ActivityCreateView(FormView):
+class ActivityCreateView(ProgramFormView):
     form_class = ActivityForm
     template_name = "programs/activity_form.html"
+    access = "record"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.program = program_for(request.user, kwargs["pk"], record=True)
-        if not self.program.accepts_new_records():
-            messages.error(request, _("This program is closed: it accepts no new activities."))
-            return redirect("programs:program-detail", pk=self.program.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def refusal(self):
+        if self.program.accepts_new_records():
+            return None
+        messages.error(self.request, _("This program is closed: it accepts no new activities."))
+        return redirect("programs:program-detail", pk=self.program.pk)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(program=self.program, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            activity = services.activity_create(program=self.program, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        activity = services.activity_create(program=self.program, actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Activity %(title)s saved.") % {"title": activity.title})
         return redirect("programs:activity-detail", pk=activity.pk)
 

@@ -102,21 +102,6 @@ class RecipientReadSerializer(serializers.Serializer):
     region_code = serializers.CharField()
 
 
-HEADER_FIELDS = [
-    "handed_on",
-    "place_regency",
-    "place",
-    "giver_name",
-    "giver_position",
-    "receiver_name",
-    "receiver_position",
-    "receiver_nik",
-    "receiver_organisation",
-    "basis",
-    "notes",
-]
-
-
 class HandoverSerializer(serializers.ModelSerializer):
     """A handover in lists: its header, recipient and total."""
 
@@ -144,7 +129,7 @@ class HandoverSerializer(serializers.ModelSerializer):
             "program_name",
             "recipient",
             "region_code",
-            *HEADER_FIELDS,
+            *services.HEADER_FIELDS,
             "total",
             "year",
             "reverses",
@@ -220,7 +205,7 @@ class HandoverWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Disbursement
-        fields = ["program", "recipient", *HEADER_FIELDS, "items", "witnesses"]
+        fields = ["program", "recipient", *services.HEADER_FIELDS, "items", "witnesses"]
 
     def validate_receiver_nik(self, value):
         value = (value or "").strip()

@@ -14,7 +14,7 @@ from programs.models import Program
 from regions.models import Region
 
 from .models import Disbursement, Item, Status
-from .services import ItemData, WitnessData
+from .services import HEADER_FIELDS, ItemData, WitnessData
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 FILTER_DATE_INPUT = forms.DateInput(
@@ -40,20 +40,7 @@ class HandoverForm(forms.ModelForm):
 
     class Meta:
         model = Disbursement
-        fields = [
-            "program",
-            "handed_on",
-            "place_regency",
-            "place",
-            "giver_name",
-            "giver_position",
-            "receiver_name",
-            "receiver_position",
-            "receiver_nik",
-            "receiver_organisation",
-            "basis",
-            "notes",
-        ]
+        fields = ["program", *HEADER_FIELDS]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):

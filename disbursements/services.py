@@ -38,10 +38,8 @@ from .signals import handover_status_changed
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PDF_MAX_BYTES = 20 * 1024 * 1024
-EDITABLE_FIELDS = (
-    "program",
-    "partner",
-    "group",
+# What staff type on a handover's header; with the program and recipient, what a draft may change.
+HEADER_FIELDS = (
     "handed_on",
     "place_regency",
     "place",
@@ -54,6 +52,7 @@ EDITABLE_FIELDS = (
     "basis",
     "notes",
 )
+EDITABLE_FIELDS = ("program", "partner", "group", *HEADER_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -283,13 +283,16 @@ def _reach_totals(rows) -> dict:
 def facts_figures(query: DashboardQuery) -> dict:
     """Every number of the page, from the roll-ups, in a constant number of queries."""
     q = query.fact_q()
-    handovers = HandoverMonthFact.objects.filter(q)
-    value = {"handovers": Sum("handovers"), "net": Sum("net_value"), "realised": Sum("realised_value")}
     child = _child_field(query)
-    by_month = {r["month"]: r for r in handovers.values("month").annotate(**value).order_by()}
-    by_program = {r["program_id"]: r for r in handovers.values("program_id").annotate(**value).order_by()}
-    by_sector_value = {r["sector"]: r for r in handovers.values("sector").annotate(**value).order_by()}
-    by_child = {r[child]: r for r in handovers.values(child).annotate(**value).order_by()}
+    # One pass over the handover roll-up, grouped by every dimension the page breaks down
+    # by (a few hundred rows for a province), folded below into one total per dimension.
+    cells = (
+        HandoverMonthFact.objects.filter(q)
+        .values_list("month", "program_id", "sector", child)
+        .annotate(Sum("handovers"), Sum("net_value"), Sum("realised_value"))
+        .order_by()
+    )
+    by_month, by_program, by_sector_value, by_child = _fold_cells(cells)
     by_kind = dict(
         HandoverItemMonthFact.objects.filter(q)
         .values("item_kind")
@@ -311,6 +314,22 @@ def facts_figures(query: DashboardQuery) -> dict:
         "reach": _reach_totals(reach_rows),
         "reach_by_child": reach_by_child,
     }
+
+
+def _fold_cells(cells) -> tuple[dict, dict, dict, dict]:
+    """(month, program, sector, child region, handovers, net, realised) rows -> a total per
+    month, per program, per sector and per child region: {key: {handovers, net, realised}}."""
+    totals: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
+    for *keys, handovers, net, realised in cells:
+        for by_key, key in zip(totals, keys, strict=True):
+            total = by_key.get(key)
+            if total is None:
+                by_key[key] = {"handovers": handovers, "net": net, "realised": realised}
+            else:
+                total["handovers"] += handovers
+                total["net"] += net
+                total["realised"] += realised
+    return totals
 
 
 def _reach_year_slice(query: DashboardQuery) -> dict | None:

@@ -1,14 +1,18 @@
 """Dashboard pages. Every figure comes from `dashboard_query(user, GET)`, which applies the scope."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+
+from tjsl.templatetags.tjsl_format import number, rupiah
 
 from .charts import bar_chart_svg, column_chart_svg, count_label, rupiah_short
 from .dashboard import CACHE_SECONDS, dashboard_data, dashboard_query
@@ -57,6 +61,71 @@ def _params(request) -> dict:
     return {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
 
 
+# The breakdown tables under the regions: (key in the data, title, chart, parameter of the
+# handover list each row links to, whether the table counts beneficiaries).
+BREAKDOWNS = (
+    ("by_company", gettext_lazy("By company"), "company", "company", False),
+    ("by_program", gettext_lazy("By program"), "program", "program", False),
+    ("by_pillar", gettext_lazy("By pillar"), "pillar", "", False),
+    ("by_sdg", gettext_lazy("By SDG"), "sdg", "", False),
+    ("by_kind", gettext_lazy("By kind of item"), "kind", "item_kind", False),
+    ("by_sector", gettext_lazy("By sector"), "sector", "", True),
+    ("by_class", gettext_lazy("By size class"), "class", "", True),
+)
+
+
+def _alt(pairs) -> str:
+    """A chart's text alternative: every label with its value, readable without the picture."""
+    return "; ".join(f"{label}: {value}" for label, value in pairs)
+
+
+def _breakdowns(data: dict, links: dict, chart_query: str) -> list[dict]:
+    """The breakdown tables, formatted here once rather than cell by cell in the template."""
+    handover_list = reverse("disbursements:handover-list")
+    sections = []
+    for key, title, chart, link_key, counts in BREAKDOWNS:
+        prefix = ""
+        if link_key:
+            params = {k: v for k, v in links["handover_params"].items() if k != link_key}
+            prefix = f"{handover_list}?{urlencode({**params, link_key: ''})}"
+        has_net = any("net" in row for row in data[key])
+        rows = [
+            {
+                "label": row["label"],
+                "href": f"{prefix}{quote(str(row['id']))}" if prefix else "",
+                "net": rupiah(row.get("net") or 0) if has_net else "",
+                "beneficiaries": number(row.get("beneficiaries")) if counts else "",
+            }
+            for row in data[key]
+        ]
+        shown = "beneficiaries" if counts else "net"
+        sections.append(
+            {
+                "title": title,
+                "chart_url": f"{reverse('reports:dashboard-chart', args=[chart])}?{chart_query}",
+                "alt": _alt((row["label"], row[shown]) for row in rows),
+                "has_net": has_net,
+                "counts": counts,
+                "rows": rows,
+            }
+        )
+    return sections
+
+
+def _child_regions(data: dict, child_query: str, child_level: int) -> list[dict]:
+    prefix = f"?{child_query}&region=" if child_query else "?region="
+    return [
+        {
+            "label": row["label"],
+            "href": f"{prefix}{quote(row['code'])}" if child_level <= 3 and row["code"] else "",
+            "net": rupiah(row["net"]),
+            "handovers": number(row["handovers"]),
+            "beneficiaries": number(row["beneficiaries"]),
+        }
+        for row in data["children"]
+    ]
+
+
 @require_GET
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard(request):
@@ -66,16 +135,22 @@ def dashboard(request):
     form_data = {**params, "date_from": params.get("from", ""), "date_to": params.get("to", "")}
     form = DashboardFilterForm(form_data, companies=refs["companies"], programs=refs["programs"])
     without_region = {k: v for k, v in params.items() if k != "region"}
+    links = _links(query, refs["region"])
+    chart_query = urlencode(params)
+    child_query = urlencode(without_region)
+    child_level = query.level + 1
     context = {
         "query": query,
         "region": refs["region"],
         "data": data,
         "form": form,
-        "links": _links(query, refs["region"]),
-        "chart_query": urlencode(params),
-        "child_query": urlencode(without_region),
-        "child_level": query.level + 1,
-        "charts": CHARTS,
+        "links": links,
+        "chart_query": chart_query,
+        "child_query": child_query,
+        "child_level": child_level,
+        "trend_alt": _alt((date_format(row["month"], "F Y"), rupiah(row["net"])) for row in data["trend"]),
+        "children": _child_regions(data, child_query, child_level),
+        "breakdowns": _breakdowns(data, links, chart_query),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -143,6 +143,20 @@ class TestScope:
         client.force_login(make_user("nobody", None))
         assert client.get(URL).status_code == 403
 
+    def test_breakdown_rows_link_to_their_handovers_and_size_classes_show_no_value(
+        self, world, client, pejabat_sumsel, program
+    ):
+        client.force_login(pejabat_sumsel)
+        response = client.get(URL, {"period": "2023", "region": "16.10"})
+        sections = {str(s["title"]): s for s in response.context["breakdowns"]}
+        row = next(r for r in sections["Per program"]["rows"] if r["label"] == program.name)
+        assert f"program={program.pk}" in row["href"] and "regency=" in row["href"] and "date_from=" in row["href"]
+        assert row["net"] == "Rp250.000.000"
+        assert client.get(row["href"]).status_code == 200
+        by_class = sections["Per kelas usaha"]
+        assert not by_class["has_net"] and by_class["rows"] and all(r["net"] == "" for r in by_class["rows"])
+        assert "Rp0" not in by_class["alt"]
+
     def test_figure_links_carry_the_region_and_period(self, world, client, pejabat_sumsel):
         client.force_login(pejabat_sumsel)
         response = client.get(URL, {"period": "2023", "region": "16.10"})

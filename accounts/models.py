@@ -172,8 +172,21 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
+class IdempotencyRecordQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Records older than `TJSL_IDEMPOTENCY_KEY_DAYS`: a retry after that creates anew."""
+        from django.conf import settings
+
+        cutoff = (now or timezone.now()) - timezone.timedelta(days=settings.TJSL_IDEMPOTENCY_KEY_DAYS)
+        return self.filter(created_at__lt=cutoff)
+
+
 class IdempotencyRecord(models.Model):
-    """The stored outcome of a creating request sent with an `Idempotency-Key` header."""
+    """The stored outcome of a creating request sent with an `Idempotency-Key` header.
+
+    Kept for `TJSL_IDEMPOTENCY_KEY_DAYS` days: a daily task deletes older ones, and an
+    expired key met before that is treated as new.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
     key = models.CharField(_("idempotency key"), max_length=255)
@@ -183,6 +196,8 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField(_("response status"))
     response_body = models.JSONField(_("response body"), null=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    objects = IdempotencyRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("idempotency record")

@@ -98,8 +98,12 @@ class IdempotentCreateMixin:
         return self._idempotent_create(request, key, _fingerprint(request), *args, **kwargs)
 
     def _idempotent_create(self, request, key, fingerprint, *args, **kwargs):
+        from accounts.models import IdempotencyRecord
+
         try:
             with transaction.atomic():
+                # A key past its retention is forgotten, as the daily clean-up would have done.
+                IdempotencyRecord.objects.expired().filter(user=request.user, key=key).delete()
                 record = self._stored_record(request, key)
                 if record is not None:
                     return self._replay(record, fingerprint)

@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    "idempotency-records-purge": {
+        "task": "accounts.tasks.idempotency_records_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Partner attributes copied into the dashboard tables (class, export) catch up nightly.
     "dashboard-facts-nightly": {
         "task": "reports.tasks.dashboard_facts_rebuild",
@@ -305,6 +309,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tjsl.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "tjsl.api.exception_handler",
 }
+# How long an `Idempotency-Key` is remembered (a daily task deletes older records).
+TJSL_IDEMPOTENCY_KEY_DAYS = env_int("TJSL_IDEMPOTENCY_KEY_DAYS", 7)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TJSL UMK API",
     "DESCRIPTION": "Regions, companies, programmes and partners of the TJSL program manager. See docs/api.md.",

@@ -1,5 +1,6 @@
 """The API framework: discovery, authentication, throttling, idempotency, languages, schema and docs."""
 
+import datetime
 import re
 import threading
 
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import ApiToken, IdempotencyRecord
 from accounts.services import api_token_create
@@ -98,6 +100,23 @@ class TestIdempotency:
         auth = bearer(staf_hk)
         assert create_token(client, auth, {"name": ""}, key="retry").status_code == 400
         assert create_token(client, auth, {"name": "ERP"}, key="retry").status_code == 201
+
+    def test_a_key_past_its_retention_is_a_new_request(self, client, staf_hk, settings):
+        auth = bearer(staf_hk)
+        assert create_token(client, auth, {"name": "ERP"}, key="old-key").status_code == 201
+        days = settings.TJSL_IDEMPOTENCY_KEY_DAYS
+        IdempotencyRecord.objects.filter(key="old-key").update(
+            created_at=timezone.now() - datetime.timedelta(days=days, minutes=1)
+        )
+        again = create_token(client, auth, {"name": "ERP"}, key="old-key")
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again
+        assert ApiToken.objects.filter(name="ERP").count() == 2
+        assert IdempotencyRecord.objects.filter(key="old-key").count() == 1
+        # A key just inside its retention still replays.
+        IdempotencyRecord.objects.filter(key="old-key").update(
+            created_at=timezone.now() - datetime.timedelta(days=days, minutes=-1)
+        )
+        assert create_token(client, auth, {"name": "ERP"}, key="old-key")["Idempotent-Replayed"] == "true"
 
     def test_invalid_key_is_400(self, client, staf_hk):
         response = create_token(client, bearer(staf_hk), {"name": "ERP"}, key="x" * 256)

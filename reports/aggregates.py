@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Count, F, Q
 
 from disbursements.models import COMMITTED_STATUSES, REALISED_STATUSES, Allocation, Disbursement
 from partners.models import Partner
 from programs.models import Activity, ActivityParticipant, Program
 
-from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearFact
+from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearCount, ReachYearFact
 
 # Raw SQL below: table names come from model metadata, every value is a bound parameter.
 VERSION_KEY = "reports:dashboard:data-version"
@@ -271,13 +272,42 @@ def _reach_year_statements(year: int, entity_sql: str = "", entity_params=()) ->
     return statements
 
 
+def _reach_year_counts(rows) -> dict[tuple, int]:
+    """ReachYearFact rows -> {ReachYearCount key: number of rows}."""
+    return {
+        tuple(row[name] for name in ReachYearCount.KEY): row["n"]
+        for row in rows.values(*ReachYearCount.KEY).annotate(n=Count("id")).order_by()
+    }
+
+
 def reach_years_rebuild(*, years: list[int]) -> None:
-    """Recompute the yearly reach rows of whole years from the monthly ones."""
+    """Recompute the yearly reach rows of whole years from the monthly ones, and their counts."""
     ReachYearFact.objects.filter(year__in=years).delete()
+    ReachYearCount.objects.filter(year__in=years).delete()
     with connection.cursor() as cursor:
         for year in years:
             for sql, params in _reach_year_statements(year):
                 cursor.execute(sql, params)
+    counts = _reach_year_counts(ReachYearFact.objects.filter(year__in=years))
+    ReachYearCount.objects.bulk_create(
+        ReachYearCount(**dict(zip(ReachYearCount.KEY, key, strict=True)), entities=n) for key, n in counts.items()
+    )
+
+
+def _reach_year_counts_adjust(before: dict[tuple, int], after: dict[tuple, int]) -> None:
+    """Apply the change of a few entities' rows to the counts (a handful of keys)."""
+    for key in before.keys() | after.keys():
+        delta = after.get(key, 0) - before.get(key, 0)
+        if not delta:
+            continue
+        fields = dict(zip(ReachYearCount.KEY, key, strict=True))
+        match = ReachYearCount.objects.filter(
+            **{name if value is not None else f"{name}__isnull": value if value is not None else True
+               for name, value in fields.items()}
+        )  # fmt: skip
+        if not match.update(entities=F("entities") + delta):
+            ReachYearCount.objects.create(**fields, entities=delta)
+        match.filter(entities=0).delete()
 
 
 def reach_year_refresh(*, year: int, partner_ids: set[int], group_ids: set[int]) -> None:
@@ -285,8 +315,11 @@ def reach_year_refresh(*, year: int, partner_ids: set[int], group_ids: set[int])
     if not partner_ids and not group_ids:
         return
     partners, groups = sorted(partner_ids) or [0], sorted(group_ids) or [0]
-    ReachYearFact.objects.filter(year=year, role__in=["B", "R"], entity_id__in=partners).delete()
-    ReachYearFact.objects.filter(year=year, role="G", entity_id__in=groups).delete()
+    rows = ReachYearFact.objects.filter(
+        Q(role__in=["B", "R"], entity_id__in=partners) | Q(role="G", entity_id__in=groups), year=year
+    )
+    before = _reach_year_counts(rows)
+    rows.delete()
     entity_sql = (
         f"AND ((role IN ('B', 'P') AND entity_id IN ({', '.join(['%s'] * len(partners))}))"
         f" OR (role = 'G' AND entity_id IN ({', '.join(['%s'] * len(groups))})))"
@@ -294,6 +327,7 @@ def reach_year_refresh(*, year: int, partner_ids: set[int], group_ids: set[int])
     with connection.cursor() as cursor:
         for sql, params in _reach_year_statements(year, entity_sql, [*partners, *groups]):
             cursor.execute(sql, params)
+    _reach_year_counts_adjust(before, _reach_year_counts(rows))
 
 
 def data_version() -> int:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,7 +29,7 @@ from programs.models import Activity, Pillar, Program, ProgramBudget
 from regions.models import Region
 
 from .aggregates import data_version
-from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearFact
+from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearCount, ReachYearFact
 
 CACHE_SECONDS = 15 * 60
 
@@ -284,15 +285,22 @@ def facts_figures(query: DashboardQuery) -> dict:
     """Every number of the page, from the roll-ups, in a constant number of queries."""
     q = query.fact_q()
     child = _child_field(query)
-    # One pass over the handover roll-up, grouped by every dimension the page breaks down
-    # by (a few hundred rows for a province), folded below into one total per dimension.
-    cells = (
-        HandoverMonthFact.objects.filter(q)
-        .values_list("month", "program_id", "sector", child)
-        .annotate(Sum("handovers"), Sum("net_value"), Sum("realised_value"))
-        .order_by()
-    )
-    by_month, by_program, by_sector_value, by_child = _fold_cells(cells)
+    handovers = HandoverMonthFact.objects.filter(q)
+    dimensions = ("month", "program_id", "sector", child)
+    if query.level == 0:
+        # Nationally the roll-up holds thousands of cells a year: one GROUP BY per dimension.
+        value = {"handovers": Sum("handovers"), "net": Sum("net_value"), "realised": Sum("realised_value")}
+        by_month, by_program, by_sector_value, by_child = (
+            {r.pop(name): r for r in handovers.values(name).annotate(**value).order_by()} for name in dimensions
+        )
+    else:
+        # A province or less: a few hundred cells, read once and added up here.
+        cells = (
+            handovers.values_list(*dimensions)
+            .annotate(Sum("handovers"), Sum("net_value"), Sum("realised_value"))
+            .order_by()
+        )
+        by_month, by_program, by_sector_value, by_child = _fold_cells(cells)
     by_kind = dict(
         HandoverItemMonthFact.objects.filter(q)
         .values("item_kind")
@@ -352,12 +360,12 @@ def _reach_year_slice(query: DashboardQuery) -> dict | None:
 
 def _reach_from_year_facts(year_slice: dict, child: str) -> tuple[list, dict]:
     rows = list(
-        ReachYearFact.objects.filter(**year_slice)
+        ReachYearCount.objects.filter(**year_slice)
         .values("sector", "size_class", "naik_kelas", "has_export")
         .annotate(
-            beneficiaries=Count("id", filter=Q(role="B")),
-            reached=Count("id", filter=Q(role="R")),
-            groups=Count("id", filter=Q(role="G")),
+            beneficiaries=Coalesce(Sum("entities", filter=Q(role="B")), 0),
+            reached=Coalesce(Sum("entities", filter=Q(role="R")), 0),
+            groups=Coalesce(Sum("entities", filter=Q(role="G")), 0),
         )
         .order_by()
     )
@@ -368,10 +376,10 @@ def _reach_from_year_facts(year_slice: dict, child: str) -> tuple[list, dict]:
         month_q = region_q & months & (Q(company_id=company) if company != ReachYearFact.ALL_COMPANIES else Q())
         return rows, _reach_by_child_from_months(month_q, child)
     by_child = (
-        ReachYearFact.objects.filter(year=year_slice["year"], company_id=year_slice["company_id"], role="B")
+        ReachYearCount.objects.filter(year=year_slice["year"], company_id=year_slice["company_id"], role="B")
         .exclude(province_code=ReachYearFact.NATIONAL)
         .values("province_code")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("entities"))
         .order_by()
         .values_list("province_code", "n")
     )
@@ -469,8 +477,6 @@ def raw_figures(query: DashboardQuery, user) -> dict:
 
 
 def _coalesce_reversal():
-    from django.db.models.functions import Coalesce
-
     return Coalesce(Sum("total", filter=Q(disbursement__kind="reversal")), 0)
 
 

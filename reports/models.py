@@ -150,6 +150,36 @@ class ReachYearFact(models.Model):
 # A snapshot of what was printed for a period and a scope. Once done it never changes;
 # producing the same period and scope again makes a new version (see reports.impact).
 
+
+class ReachYearCount(models.Model):
+    """How many ReachYearFact rows share a (year, slice, role, attributes) key.
+
+    The yearly distinct counts of the dashboard, ready to read: a national year is a few
+    hundred of these rows instead of 200,000 entity rows. Kept equal to ReachYearFact by
+    `reports.aggregates` (rebuilt with it, adjusted by the same refreshes).
+    """
+
+    KEY = ("year", "company_id", "province_code", "role", "sector", "size_class", "naik_kelas", "has_export")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    company_id = models.IntegerField(_("company"))
+    province_code = models.CharField(_("province code"), max_length=2, blank=True)
+    role = models.CharField(_("role"), max_length=1)
+    sector = models.CharField(_("sector"), max_length=20, blank=True)
+    size_class = models.PositiveSmallIntegerField(_("size class"), null=True)
+    naik_kelas = models.BooleanField(_("moved up a class"), default=False)
+    has_export = models.BooleanField(_("reached export"), default=False)
+    entities = models.PositiveIntegerField(_("partners or groups"))
+
+    class Meta:
+        verbose_name = _("reach year count")
+        verbose_name_plural = _("reach year counts")
+        indexes = [models.Index(fields=["year", "company_id", "province_code"], name="ryc_slice_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.company_id}/{self.province_code or '-'} {self.role}: {self.entities}"
+
+
 import uuid  # noqa: E402
 
 from django.conf import settings  # noqa: E402

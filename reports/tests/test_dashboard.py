@@ -263,6 +263,25 @@ class TestYearlyReach:
         assert totals(yearly_rows)["beneficiaries"] > 0
         assert yearly_children == monthly_children
 
+    def test_counts_stay_equal_to_the_yearly_rows(self, world, staf_hk, manajer_hk, django_capture_on_commit_callbacks):
+        from disbursements.services import disbursement_approve, disbursement_reverse
+        from reports.aggregates import _reach_year_counts
+        from reports.models import ReachYearCount, ReachYearFact
+
+        def stored():
+            return {tuple(getattr(c, n) for n in ReachYearCount.KEY): c.entities for c in ReachYearCount.objects.all()}
+
+        # `world` was built by incremental refreshes only: approvals, a hand-over, a reversal.
+        assert stored() == _reach_year_counts(ReachYearFact.objects.all()) != {}
+        with django_capture_on_commit_callbacks(execute=True):
+            reversal = disbursement_reverse(disbursement=world["ogan_ilir_group"], actor=staf_hk, reason="Salah")
+            disbursement_approve(disbursement=reversal, actor=manajer_hk)
+        after_reversal = stored()
+        assert after_reversal == _reach_year_counts(ReachYearFact.objects.all())
+        assert not ReachYearCount.objects.filter(entities__lte=0).exists()
+        facts_rebuild()
+        assert stored() == after_reversal
+
     def test_quarters_and_filters_use_the_monthly_rows(self, world, auditor):
         from reports.dashboard import _reach_year_slice
 

@@ -2,7 +2,7 @@
 
 After bench/datagen.py (same DATABASE_URL):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tjsl_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tjsl_bench DJANGO_DEBUG=0 \\
         .venv/bin/python bench/dashboard_bench.py [--runs 25] [--period 2024]
 
 Production settings (DEBUG off, hashed static files collected once into var/bench-static),

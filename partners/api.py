@@ -637,6 +637,9 @@ class CanImportPartners(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm("partners.add_partner"))
 
 
+IMPORT_ROWS_PER_RESPONSE = 200  # as many as the import page shows
+
+
 class ImportRowSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text=_("Line in the file (the header is line 1)."))
     data = serializers.DictField(child=serializers.CharField(allow_blank=True), help_text=_("The cells as read."))
@@ -646,7 +649,15 @@ class ImportRowSerializer(serializers.Serializer):
 class PartnerImportSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True, help_text=_("An .xlsx or .csv file with the template's columns."))
     status = choice_field(PartnerImport.Status.choices, read_only=True)
-    rows = serializers.SerializerMethodField(help_text=_("The checked rows; the NIK is masked."))
+    rows = serializers.SerializerMethodField(
+        help_text=_(
+            "Up to 200 checked rows from ?rows_from= (default 0): only the rows with errors when there "
+            "are any, else every row. The NIK is masked."
+        )
+    )
+    rows_next_from = serializers.SerializerMethodField(
+        help_text=_("The ?rows_from= value that reads the next rows; null when there are no more.")
+    )
 
     class Meta:
         model = PartnerImport
@@ -661,10 +672,11 @@ class PartnerImportSerializer(serializers.ModelSerializer):
             "created_count",
             "message",
             "rows",
+            "rows_next_from",
             "created_at",
             "finished_at",
         ]
-        read_only_fields = [name for name in fields if name not in {"file", "rows", "status"}]
+        read_only_fields = [name for name in fields if name not in {"file", "rows", "rows_next_from", "status"}]
 
     def validate_file(self, upload):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
@@ -673,15 +685,32 @@ class PartnerImportSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("The file is larger than 20 MB."))
         return upload
 
+    def _listed_rows(self, job) -> tuple[list, int]:
+        """The rows a client reads (the faulty ones when there are any) and where this page starts."""
+        rows = job.rows or []
+        if job.error_rows:
+            rows = [row for row in rows if row.get("errors")]
+        request = self.context.get("request")
+        start = request.query_params.get("rows_from", "0") if request is not None else "0"
+        if not start.isdigit():
+            raise serializers.ValidationError({"rows_from": [_("Give a whole number, 0 or more.")]})
+        return rows, int(start)
+
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, job) -> list:
+        listed, start = self._listed_rows(job)
         rows = []
-        for row in job.rows or []:
+        for row in listed[start : start + IMPORT_ROWS_PER_RESPONSE]:
             data = {key: str(value) for key, value in row.get("data", {}).items()}
             if "owner_nik" in data:
                 data["owner_nik"] = mask_nik(data["owner_nik"])
             rows.append({"line": row.get("line"), "data": data, "errors": [str(e) for e in row.get("errors", [])]})
         return rows
+
+    def get_rows_next_from(self, job) -> int | None:
+        listed, start = self._listed_rows(job)
+        following = start + IMPORT_ROWS_PER_RESPONSE
+        return following if following < len(listed) else None
 
 
 class PartnerImportViewSet(

@@ -342,6 +342,23 @@ class TestPartnerImportApi:
         assert client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_hk)).status_code == 400
         assert not Partner.objects.exists()
 
+    def test_rows_come_200_at_a_time_faulty_ones_only(self, client, staf_hk):
+        from partners.api import IMPORT_ROWS_PER_RESPONSE
+
+        faulty = IMPORT_ROWS_PER_RESPONSE + 50  # checked at once: below the background threshold
+        rows = [{} if i % 10 == 0 else {"regency_code": "99.99"} for i in range(faulty * 10 // 9 + 1)]
+        expected = [i + 2 for i, row in enumerate(rows) if row]  # header is line 1
+        job = client.post(self.URL, {"file": self.upload(rows)}, **bearer(staf_hk)).json()
+        assert (job["total_rows"], job["error_rows"]) == (len(rows), len(expected))
+        assert len(expected) > IMPORT_ROWS_PER_RESPONSE
+        assert len(job["rows"]) == IMPORT_ROWS_PER_RESPONSE and all(row["errors"] for row in job["rows"])
+        assert job["rows_next_from"] == IMPORT_ROWS_PER_RESPONSE
+        rest = client.get(f"{self.URL}{job['id']}/", {"rows_from": job["rows_next_from"]}, **bearer(staf_hk)).json()
+        assert len(rest["rows"]) == len(expected) - IMPORT_ROWS_PER_RESPONSE and rest["rows_next_from"] is None
+        assert [row["line"] for row in job["rows"] + rest["rows"]] == expected  # each faulty line once, in order
+        bad = client.get(f"{self.URL}{job['id']}/", {"rows_from": "-1"}, **bearer(staf_hk))
+        assert bad.status_code == 400 and "rows_from" in bad.json()
+
     def test_unreadable_file_is_a_field_error(self, client, staf_hk):
         from django.core.files.uploadedfile import SimpleUploadedFile
 

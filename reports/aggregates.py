@@ -301,10 +301,10 @@ def _reach_year_counts_adjust(before: dict[tuple, int], after: dict[tuple, int])
         if not delta:
             continue
         fields = dict(zip(ReachYearCount.KEY, key, strict=True))
-        match = ReachYearCount.objects.filter(
-            **{name if value is not None else f"{name}__isnull": value if value is not None else True
-               for name, value in fields.items()}
-        )  # fmt: skip
+        # `size_class` is NULL for partners not yet assessed: match it with IS NULL.
+        lookups = {name: value for name, value in fields.items() if value is not None}
+        lookups |= {f"{name}__isnull": True for name, value in fields.items() if value is None}
+        match = ReachYearCount.objects.filter(**lookups)
         if not match.update(entities=F("entities") + delta):
             ReachYearCount.objects.create(**fields, entities=delta)
         match.filter(entities=0).delete()

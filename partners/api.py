@@ -685,8 +685,12 @@ class PartnerImportSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("The file is larger than 20 MB."))
         return upload
 
-    def _listed_rows(self, job) -> tuple[list, int]:
-        """The rows a client reads (the faulty ones when there are any) and where this page starts."""
+    def to_representation(self, job):
+        self._page = self._rows_page(job)  # read by get_rows and get_rows_next_from
+        return super().to_representation(job)
+
+    def _rows_page(self, job) -> tuple[list, int | None]:
+        """The rows of this response (the faulty ones when there are any) and where the next ones start."""
         rows = job.rows or []
         if job.error_rows:
             rows = [row for row in rows if row.get("errors")]
@@ -694,13 +698,13 @@ class PartnerImportSerializer(serializers.ModelSerializer):
         start = request.query_params.get("rows_from", "0") if request is not None else "0"
         if not start.isdigit():
             raise serializers.ValidationError({"rows_from": [_("Give a whole number, 0 or more.")]})
-        return rows, int(start)
+        following = int(start) + IMPORT_ROWS_PER_RESPONSE
+        return rows[int(start) : following], following if following < len(rows) else None
 
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, job) -> list:
-        listed, start = self._listed_rows(job)
         rows = []
-        for row in listed[start : start + IMPORT_ROWS_PER_RESPONSE]:
+        for row in self._page[0]:
             data = {key: str(value) for key, value in row.get("data", {}).items()}
             if "owner_nik" in data:
                 data["owner_nik"] = mask_nik(data["owner_nik"])
@@ -708,9 +712,7 @@ class PartnerImportSerializer(serializers.ModelSerializer):
         return rows
 
     def get_rows_next_from(self, job) -> int | None:
-        listed, start = self._listed_rows(job)
-        following = start + IMPORT_ROWS_PER_RESPONSE
-        return following if following < len(listed) else None
+        return self._page[1]
 
 
 class PartnerImportViewSet(

@@ -1,5 +1,6 @@
 """Dashboard pages. Every figure comes from `dashboard_query(user, GET)`, which applies the scope."""
 
+from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import permission_required
@@ -61,16 +62,28 @@ def _params(request) -> dict:
     return {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
 
 
-# The breakdown tables under the regions: (key in the data, title, chart, parameter of the
-# handover list each row links to, whether the table counts beneficiaries).
+class Breakdown(NamedTuple):
+    """One breakdown table under the regions (data["by_<chart>"]) and its chart."""
+
+    chart: str  # name in the chart URL
+    title: str
+    chart_title: str
+    link_key: str  # parameter of the handover list each row links to ("" for none)
+    counts: bool  # counts beneficiaries rather than net value
+
+    @property
+    def key(self) -> str:
+        return f"by_{self.chart}"
+
+
 BREAKDOWNS = (
-    ("by_company", gettext_lazy("By company"), "company", "company", False),
-    ("by_program", gettext_lazy("By program"), "program", "program", False),
-    ("by_pillar", gettext_lazy("By pillar"), "pillar", "", False),
-    ("by_sdg", gettext_lazy("By SDG"), "sdg", "", False),
-    ("by_kind", gettext_lazy("By kind of item"), "kind", "item_kind", False),
-    ("by_sector", gettext_lazy("By sector"), "sector", "", True),
-    ("by_class", gettext_lazy("By size class"), "class", "", True),
+    Breakdown("company", gettext_lazy("By company"), gettext_lazy("Net value by company"), "company", False),
+    Breakdown("program", gettext_lazy("By program"), gettext_lazy("Net value by program"), "program", False),
+    Breakdown("pillar", gettext_lazy("By pillar"), gettext_lazy("Net value by pillar"), "", False),
+    Breakdown("sdg", gettext_lazy("By SDG"), gettext_lazy("Net value by SDG"), "", False),
+    Breakdown("kind", gettext_lazy("By kind of item"), gettext_lazy("Net value by kind of item"), "item_kind", False),
+    Breakdown("sector", gettext_lazy("By sector"), gettext_lazy("Beneficiaries by sector"), "", True),
+    Breakdown("class", gettext_lazy("By size class"), gettext_lazy("Beneficiaries by size class"), "", True),
 )
 
 
@@ -83,29 +96,30 @@ def _breakdowns(data: dict, links: dict, chart_query: str) -> list[dict]:
     """The breakdown tables, formatted here once rather than cell by cell in the template."""
     handover_list = reverse("disbursements:handover-list")
     sections = []
-    for key, title, chart, link_key, counts in BREAKDOWNS:
+    for breakdown in BREAKDOWNS:
         prefix = ""
-        if link_key:
-            params = {k: v for k, v in links["handover_params"].items() if k != link_key}
-            prefix = f"{handover_list}?{urlencode({**params, link_key: ''})}"
-        has_net = any("net" in row for row in data[key])
+        if breakdown.link_key:
+            params = {k: v for k, v in links["handover_params"].items() if k != breakdown.link_key}
+            prefix = f"{handover_list}?{urlencode({**params, breakdown.link_key: ''})}"
+        source = data[breakdown.key]
+        has_net = any("net" in row for row in source)
         rows = [
             {
                 "label": row["label"],
                 "href": f"{prefix}{quote(str(row['id']))}" if prefix else "",
                 "net": rupiah(row.get("net") or 0) if has_net else "",
-                "beneficiaries": number(row.get("beneficiaries")) if counts else "",
+                "beneficiaries": number(row.get("beneficiaries")) if breakdown.counts else "",
             }
-            for row in data[key]
+            for row in source
         ]
-        shown = "beneficiaries" if counts else "net"
+        shown = "beneficiaries" if breakdown.counts else "net"
         sections.append(
             {
-                "title": title,
-                "chart_url": f"{reverse('reports:dashboard-chart', args=[chart])}?{chart_query}",
+                "title": breakdown.title,
+                "chart_url": f"{reverse('reports:dashboard-chart', args=[breakdown.chart])}?{chart_query}",
                 "alt": _alt((row["label"], row[shown]) for row in rows),
                 "has_net": has_net,
-                "counts": counts,
+                "counts": breakdown.counts,
                 "rows": rows,
             }
         )
@@ -161,35 +175,20 @@ def _bars(rows, *, value="net", fmt=rupiah_short):
 
 
 def _chart_spec(name: str, data: dict) -> tuple[str, dict] | None:
-    specs = {
-        "program": (_("Net value by program"), lambda: _bars(data["by_program"])),
-        "company": (_("Net value by company"), lambda: _bars(data["by_company"])),
-        "pillar": (_("Net value by pillar"), lambda: _bars(data["by_pillar"])),
-        "sdg": (_("Net value by SDG"), lambda: _bars(data["by_sdg"])),
-        "kind": (_("Net value by kind of item"), lambda: _bars(data["by_kind"])),
-        "sector": (
-            _("Beneficiaries by sector"),
-            lambda: _bars(data["by_sector"], value="beneficiaries", fmt=count_label),
-        ),
-        "class": (
-            _("Beneficiaries by size class"),
-            lambda: _bars(data["by_class"], value="beneficiaries", fmt=count_label),
-        ),
-        "regions": (_("Net value by region"), lambda: _bars(data["children"][:20])),
-    }
     if name == "trend":
         return _("Net value by month"), {
             "labels": [f"{row['month']:%m/%y}" for row in data["trend"]],
             "values": [row["net"] for row in data["trend"]],
             "fmt": rupiah_short,
         }
-    if name not in specs:
+    if name == "regions":
+        return _("Net value by region"), _bars(data["children"][:20])
+    breakdown = next((b for b in BREAKDOWNS if b.chart == name), None)
+    if breakdown is None:
         return None
-    title, build = specs[name]
-    return title, build()
-
-
-CHARTS = ("trend", "program", "company", "pillar", "sdg", "kind", "sector", "class", "regions")
+    if breakdown.counts:
+        return str(breakdown.chart_title), _bars(data[breakdown.key], value="beneficiaries", fmt=count_label)
+    return str(breakdown.chart_title), _bars(data[breakdown.key])
 
 
 @require_GET

@@ -22,6 +22,8 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 run: export DJANGO_DEBUG ?= 1
+# honcho gives each process a PORT of its own, so links made by the worker need the web port here.
+run: export TJSL_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.run-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_regions

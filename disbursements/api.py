@@ -168,6 +168,9 @@ class HandoverDetailSerializer(HandoverSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
     transitions = TransitionSerializer(many=True, read_only=True)
     has_bast_scan = serializers.SerializerMethodField()
+    contributors = serializers.SerializerMethodField(
+        help_text=_("Users who entered or changed the draft; none of them may approve it.")
+    )
 
     class Meta(HandoverSerializer.Meta):
         fields = [
@@ -178,11 +181,15 @@ class HandoverDetailSerializer(HandoverSerializer):
             "evidence",
             "transitions",
             "has_bast_scan",
+            "contributors",
         ]
         read_only_fields = fields
 
     def get_has_bast_scan(self, handover) -> bool:
         return bool(handover.bast_scan)
+
+    def get_contributors(self, handover) -> list[int]:
+        return [c.user_id for c in handover.contributors.all()]
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -316,6 +323,7 @@ class HandoverViewSet(
             "items",
             "witnesses",
             "evidence",
+            "contributors",
             Prefetch("allocations", queryset=Allocation.objects.select_related("partner")),
             Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
         )

@@ -377,6 +377,31 @@ class Witness(ChildOfFrozen):
         return f"{self.name} ({self.position})"
 
 
+class Contributor(models.Model):
+    """Someone who entered or changed a handover's content while it was a draft.
+
+    Segregation of duties compares the approver with every contributor, not only
+    with the person who created the draft; on PostgreSQL a trigger
+    refuses an approver who is one of them, whatever path writes the row.
+    """
+
+    disbursement = models.ForeignKey(Disbursement, on_delete=models.CASCADE, related_name="contributors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_changed_at = models.DateTimeField(_("first change"), auto_now_add=True)
+    last_changed_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        ordering = ["first_changed_at", "pk"]
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        constraints = [
+            models.UniqueConstraint(fields=["disbursement", "user"], name="contributor_once_per_handover"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disbursement_id}: {self.user_id}"
+
+
 class Evidence(models.Model):
     """Photos of the handover; files live outside the static root."""
 

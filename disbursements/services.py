@@ -25,6 +25,7 @@ from .models import (
     COMMITTED_STATUSES,
     LOCKED_STATUSES,
     Allocation,
+    Contributor,
     Disbursement,
     Evidence,
     Item,
@@ -85,12 +86,17 @@ def can_edit(user, disbursement: Disbursement) -> bool:
     )
 
 
+def contributed(user, disbursement: Disbursement) -> bool:
+    """Whether `user` entered or changed this handover's content (segregation of duties)."""
+    return user.pk == disbursement.created_by_id or disbursement.contributors.filter(user_id=user.pk).exists()
+
+
 def can_approve(user, disbursement: Disbursement) -> bool:
     return (
         disbursement.status == Status.SUBMITTED
         and _same_company(user, disbursement)
         and user.has_role(Role.MANAJER)
-        and user.pk != disbursement.created_by_id
+        and not contributed(user, disbursement)
     )
 
 
@@ -153,6 +159,22 @@ def _transition(disbursement: Disbursement, *, to: str, actor, reason: str = "",
 # --- Entry ---------------------------------------------------------------------
 
 
+def _content(disbursement: Disbursement) -> tuple:
+    """What an approver approves: the header, recipient, items, witnesses and allocations."""
+    header = tuple(getattr(disbursement, Disbursement._meta.get_field(f).attname) for f in EDITABLE_FIELDS)
+    items = tuple(disbursement.items.values_list("kind", "description", "quantity", "unit", "unit_value"))
+    witnesses = tuple(disbursement.witnesses.values_list("name", "position"))
+    allocations = tuple(disbursement.allocations.order_by("partner_id").values_list("partner_id", "amount"))
+    return header, items, witnesses, allocations
+
+
+def _record_contributor(disbursement: Disbursement, actor) -> None:
+    """Remember who changed the draft; an approver must be none of them."""
+    contributor, created = Contributor.objects.get_or_create(disbursement=disbursement, user=actor)
+    if not created:
+        contributor.save(update_fields=["last_changed_at"])
+
+
 def item_total(*, quantity: Decimal, unit_value: int) -> int:
     """Whole rupiah, rounded half up: 1,5 x Rp3 = Rp5."""
     return int((Decimal(quantity) * unit_value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -200,6 +222,7 @@ def disbursement_create_draft(
             disbursement.full_clean(exclude=["total"])
             disbursement.save()
             Transition.objects.create(disbursement=disbursement, to_status=Status.DRAFT, actor=actor)
+            _record_contributor(disbursement, actor)
             _replace_items(disbursement, items)
             _replace_witnesses(disbursement, witnesses)
     except IntegrityError:
@@ -222,6 +245,7 @@ def disbursement_update_draft(
 ) -> Disbursement:
     disbursement = _locked(disbursement)
     _require(can_edit(actor, disbursement), _("Only a draft of your company can be edited."))
+    before = _content(disbursement)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} is not editable")
@@ -234,6 +258,8 @@ def disbursement_update_draft(
         _replace_items(disbursement, items)
     if witnesses is not None:
         _replace_witnesses(disbursement, witnesses)
+    if _content(disbursement) != before:
+        _record_contributor(disbursement, actor)
     return disbursement
 
 
@@ -327,10 +353,14 @@ def allocations_set(*, disbursement: Disbursement, actor, amounts: dict[int, int
             _("The allocations add up to %(sum)s but the handover total is %(total)s.")
             % {"sum": rupiah(total), "total": rupiah(disbursement.total)}
         )
+    before = _content(disbursement)
     disbursement.allocations.all().delete()
-    return Allocation.objects.bulk_create(
+    allocations = Allocation.objects.bulk_create(
         Allocation(disbursement=disbursement, partner_id=pid, amount=amount) for pid, amount in amounts.items()
     )
+    if _content(disbursement) != before:
+        _record_contributor(disbursement, actor)
+    return allocations
 
 
 # --- Workflow --------------------------------------------------------------------
@@ -446,6 +476,8 @@ def disbursement_approve(*, disbursement: Disbursement, actor) -> Disbursement:
         _expect_status(disbursement, Status.SUBMITTED)
     if disbursement.created_by_id == actor.pk:
         raise PermissionDenied(_("You cannot approve a handover you entered yourself."))
+    if contributed(actor, disbursement):
+        raise PermissionDenied(_("You changed this handover while it was a draft, so another manager must approve it."))
     _require(can_approve(actor, disbursement), _("Only a manager of the company can approve a submitted handover."))
     if disbursement.kind == Disbursement.Kind.REVERSAL:
         year = disbursement.reverses.year  # nets against the budget year it corrects
@@ -560,6 +592,7 @@ def disbursement_reverse(*, disbursement: Disbursement, actor, reason: str) -> D
         reason=reason,
         created_by=actor,
     )
+    _record_contributor(reversal, actor)
     bulk_create_with_history(
         [
             Item(

@@ -102,7 +102,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             can_reverse=services.can_reverse(user, handover),
             reason_form=ReasonForm(),
             hand_over_form=HandOverForm(),
-            own_entry=handover.created_by_id == user.pk,
+            own_entry=services.contributed(user, handover),
         )
         if context["can_edit"] and handover.group_id:
             members = services.group_members_on(handover.group, handover.handed_on)

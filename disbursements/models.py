@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Sum
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,6 +56,13 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 
+SCAN_FROZEN_MESSAGE = _("Once a handover is handed over, its signed BAST scan and hand-over record cannot be replaced.")
+# The workflow step that may write each group of workflow fields on a frozen handover (once).
+FORWARD_STEPS = {(Status.APPROVED, Status.HANDED_OVER), (Status.HANDED_OVER, Status.VERIFIED)}
+HAND_OVER_FIELDS = ("bast_scan", "handed_over_at", "handed_over_by")
+VERIFY_FIELDS = ("verified_at", "verified_by")
+
+
 class FrozenRecordError(ValidationError):
     pass
 
@@ -92,7 +100,10 @@ class DisbursementQuerySet(models.QuerySet):
         return (totals["plus"] or 0) - (totals["minus"] or 0)
 
     def update(self, **kwargs):
-        if set(kwargs) - WORKFLOW_FIELDS and self.filter(status__in=LOCKED_STATUSES).exists():
+        if kwargs and self.filter(status__in=LOCKED_STATUSES).exists():
+            # The workflow saves one handover at a time (see _refuse_frozen_change); in bulk, nothing moves.
+            if "bast_scan" in kwargs:
+                raise FrozenRecordError(SCAN_FROZEN_MESSAGE)
             raise FrozenRecordError(_("An approved handover cannot be changed; record a reversal instead."))
         return super().update(**kwargs)
 
@@ -259,11 +270,24 @@ class Disbursement(models.Model):
     def _refuse_frozen_change(self, update_fields) -> None:
         if not self.pk:
             return
-        stored_status = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        if stored_status not in LOCKED_STATUSES:
+        attnames = {name: self._meta.get_field(name).attname for name in WORKFLOW_FIELDS}
+        stored = type(self).objects.filter(pk=self.pk).values(*attnames.values()).first()
+        if stored is None or stored["status"] not in LOCKED_STATUSES:
             return
         if update_fields is None or set(update_fields) - WORKFLOW_FIELDS:
             raise FrozenRecordError(_("An approved handover cannot be changed; record a reversal instead."))
+        step = (stored["status"], self.status)
+        if self.status != stored["status"] and step not in FORWARD_STEPS:
+            raise FrozenRecordError(_("A handover moves only forwards: approved, handed over, verified."))
+        changed = {name for name in update_fields if self._stored_value(attnames[name]) != stored[attnames[name]]}
+        if changed & set(HAND_OVER_FIELDS) and step != (Status.APPROVED, Status.HANDED_OVER):
+            raise FrozenRecordError(SCAN_FROZEN_MESSAGE)
+        if changed & set(VERIFY_FIELDS) and step != (Status.HANDED_OVER, Status.VERIFIED):
+            raise FrozenRecordError(_("Who verified a handover, and when, cannot be changed."))
+
+    def _stored_value(self, attname: str):
+        value = getattr(self, attname)
+        return value.name or "" if isinstance(value, FieldFile) else value
 
 
 class ChildOfFrozenQuerySet(models.QuerySet):
@@ -402,8 +426,29 @@ class Contributor(models.Model):
         return f"{self.disbursement_id}: {self.user_id}"
 
 
+EVIDENCE_FROZEN_MESSAGE = _("The photos of an approved handover cannot be changed or removed.")
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def _refuse_if_frozen(self):
+        if self.filter(disbursement__status__in=LOCKED_STATUSES).exists():
+            raise FrozenRecordError(EVIDENCE_FROZEN_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_if_frozen()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_frozen()
+        return super().delete()
+
+
 class Evidence(models.Model):
-    """Photos of the handover; files live outside the static root."""
+    """Photos of the handover; files live outside the static root.
+
+    They are added by the step to "handed over" (while the handover is still
+    approved) and never changed afterwards; on PostgreSQL a trigger agrees (migration 0003).
+    """
 
     disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=private_upload_path)
@@ -414,6 +459,8 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("evidence")
@@ -421,6 +468,21 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            type(self).objects.filter(pk=self.pk)._refuse_if_frozen()
+        if _status_of(self.disbursement_id) != Status.APPROVED:
+            raise FrozenRecordError(_("Photos are added when the handover is marked as handed over."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        type(self).objects.filter(pk=self.pk)._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+
+def _status_of(disbursement_id) -> str | None:
+    return Disbursement.objects.filter(pk=disbursement_id).values_list("status", flat=True).first()
 
 
 class Transition(models.Model):

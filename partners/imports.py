@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from regions.models import Region
+from tjsl.text import spreadsheet_cell, validate_field_text
 
 from .models import Partner, Sector
 from .validators import clean_digits, nik_errors, normalise_phone, validate_nib, validate_npwp
@@ -48,11 +49,8 @@ class ImportFileError(Exception):
     """The file cannot be read as a partner list at all (wrong type, no header)."""
 
 
-def neutralise(value):
-    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+# A cell as written: printable whatever is stored, and never run as a formula (CSV/formula injection).
+neutralise = spreadsheet_cell
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -168,6 +166,10 @@ class RowChecker:
 
         def text(col: str, max_length: int) -> str:
             value = " ".join(str(data.get(col, "")).split()) if col != "address" else str(data.get(col, "")).strip()
+            try:
+                validate_field_text(Partner._meta.get_field(col), value, raw=str(data.get(col, "")))
+            except ValidationError as exc:
+                errors.append(f"{col}: {exc.messages[0]}")
             if col in REQUIRED and not value:
                 errors.append(_("%(column)s: this column is required.") % {"column": col})
             if len(value) > max_length:

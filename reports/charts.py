@@ -19,6 +19,8 @@ matplotlib.rcParams["font.family"] = "DejaVu Sans"
 
 from matplotlib.figure import Figure  # noqa: E402
 
+from tjsl.text import printable  # noqa: E402
+
 BAR_COLOUR = "#1f5f8b"
 INK = "#212529"
 
@@ -31,7 +33,8 @@ def _to_svg(figure: Figure, *, title: str, description: str) -> str:
     accessible = f'<svg role="img" aria-label="{escape(title, {chr(34): "&quot;"})}"'
     svg = svg.replace("<svg", accessible, 1)
     head_end = svg.index(">") + 1
-    return f"{svg[:head_end]}<title>{escape(title)}</title><desc>{escape(description)}</desc>{svg[head_end:]}"
+    svg = f"{svg[:head_end]}<title>{escape(title)}</title><desc>{escape(description)}</desc>{svg[head_end:]}"
+    return printable(svg)  # labels are stored text, and SVG (XML) cannot hold control characters
 
 
 def describe(labels: Sequence[str], values: Sequence[int], fmt: Callable[[int], str]) -> str:

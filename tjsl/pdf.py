@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .text import printable
+
 logger = logging.getLogger("tjsl.pdf")
 
 # A host that can never resolve (RFC 2606): relative URLs in a template are
@@ -101,6 +103,7 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """The template rendered (autoescaped) and laid out as PDF bytes."""
-    html = render_to_string(template_name, context, request=request)
+    # Stored text may hold control characters that no document can carry: replaced, never a failure.
+    html = printable(render_to_string(template_name, context, request=request))
     fetcher = StaticOnlyURLFetcher()
     return HTML(string=html, base_url=base_url(), url_fetcher=fetcher).write_pdf()

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from accounts.scope import Scope
 from disbursements.models import Disbursement, Status
 from tjsl.pdf import render_pdf
+from tjsl.text import printable, spreadsheet_cell
 
 from ..charts import bar_chart_svg, column_chart_svg, count_label, rupiah_short
 from .figures import Period, handover_rows, handovers_in, region_names
@@ -101,18 +102,12 @@ def report_pdf(report, figures: dict) -> bytes:
 
 # --- .xlsx ------------------------------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text (a leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# Stored text is written whatever it holds (control characters replaced), and never as a formula.
+safe_cell = spreadsheet_cell
 
 
 def _sheet(workbook: Workbook, title: str, header: Iterable[str], rows: Iterable[Iterable]) -> None:
-    title = re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31]
+    title = re.sub(r"[\[\]:*?/\\]", "-", printable(str(title)))[:31]
     sheet = workbook.create_sheet(title)
     sheet.append([safe_cell(str(h)) for h in header])
     for row in rows:

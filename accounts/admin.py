@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Company, User
+from .models import ApiToken, Company, User, UserEvent
 
 
 @admin.register(Company)
@@ -41,3 +41,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user__in=User.objects.visible_to(request.user))
+
+
+@admin.register(UserEvent)
+class UserEventAdmin(admin.ModelAdmin):
+    """The account history written by the app; read-only, like any audit trail."""
+
+    list_display = ["created_at", "user", "action", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["user", "actor"]
+    search_fields = ["user__username", "actor__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

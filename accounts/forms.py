@@ -1,10 +1,19 @@
 from datetime import datetime, time
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+from .models import User
+from .roles import COMPANY_ADMIN_GRANTABLE_ROLES
 
 
 class ApiTokenForm(forms.Form):
@@ -39,3 +48,60 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class RegionScopeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
+def _label(field: str):
+    """The model field's name, capitalised when the form is shown (in the reader's language)."""
+    return lazy(capfirst, str)(User._meta.get_field(field).verbose_name)
+
+
+class UserFieldsForm(forms.Form):
+    """Role, region and profile of a user a company administrator manages. Only these fields
+    are read: flags, groups or permissions sent along are ignored."""
+
+    first_name = forms.CharField(label=_label("first_name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_label("last_name"), max_length=150, required=False)
+    email = forms.EmailField(label=_label("email"), max_length=254)
+    position = forms.CharField(label=_label("position"), max_length=120, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    region = RegionScopeField(
+        label=_label("region"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("National (the whole country)"),
+        help_text=_("A province or regency inside your own scope; empty means the whole country."),
+    )
+    submit_label = _("Save")
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in COMPANY_ADMIN_GRANTABLE_ROLES]
+        self.fields["region"].queryset = Region.objects.filter(level__in=[1, 2]).within(actor.region)
+        if actor.region_id:
+            self.fields["region"].required = True
+            self.fields["region"].empty_label = None
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class UserInviteForm(UserFieldsForm):
+    username = forms.CharField(
+        label=_label("username"),
+        max_length=150,
+        validators=User._meta.get_field("username").validators,
+        help_text=User._meta.get_field("username").help_text,
+    )
+    field_order = ["username", "first_name", "last_name", "email", "position", "role", "region"]
+    submit_label = _("Send the invitation")
+
+
+class UserUpdateForm(UserFieldsForm):
+    def __init__(self, *args, user: User, **kwargs):
+        initial = {field: getattr(user, field) for field in ("first_name", "last_name", "email", "position")}
+        initial.update(role=user.role.value if user.role else None, region=user.region_id)
+        super().__init__(*args, initial=initial, **kwargs)

@@ -1,16 +1,17 @@
 """Companies (BUMN) and users with a role and a scope."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .roles import ROLES_SEEING_PERSONAL_DATA, Role
+from .roles import COMPANY_ADMIN_GRANTABLE_ROLES, ROLES_SEEING_PERSONAL_DATA, Role
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -66,6 +67,18 @@ class UserQuerySet(models.QuerySet):
         if user.has_role(Role.ADMINISTRATOR) and not scope.nothing:
             return self.filter(company_id=user.company_id)
         return self.filter(pk=user.pk)
+
+    def managed_by(self, actor):
+        """The accounts a company administrator manages: their company's users inside their
+        region scope that hold only company roles, never a superuser."""
+        if not getattr(actor, "can_manage_users", False):
+            return self.none()
+        other_roles = [role.value for role in Role if role not in COMPANY_ADMIN_GRANTABLE_ROLES]
+        users = self.filter(company_id=actor.company_id, is_superuser=False).exclude(groups__name__in=other_roles)
+        if actor.region_id:
+            code = actor.region.code
+            users = users.filter(Q(region__code=code) | Q(region__code__startswith=code + "."))
+        return users
 
 
 class TjslUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -129,6 +142,65 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def can_manage_users(self) -> bool:
+        """A company's Administrator manages that company's users in the app (not in /admin/)."""
+        return bool(self.is_active and self.company_id is not None and self.has_role(Role.ADMINISTRATOR))
+
+
+class UserEventAction(models.TextChoices):
+    INVITED = "invited", _("invited")
+    CHANGED = "changed", _("changed")
+    DEACTIVATED = "deactivated", _("deactivated")
+    REACTIVATED = "reactivated", _("reactivated")
+    PASSWORD_RESET_SENT = "password_reset_sent", _("password reset link sent")
+
+
+class UserEvent(models.Model):
+    """An audit row for a change made to an account in the app: who, when, what (old -> new)."""
+
+    Action = UserEventAction
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="events", verbose_name=_("user"))
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=UserEventAction.values), name="userevent_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_action_display()}"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, old value, new value) in the reader's language."""
+        rows = self.changes.items()
+        return [(self._label(key), self._value(key, old), self._value(key, new)) for key, (old, new) in rows]
+
+    @staticmethod
+    def _label(key: str) -> str:
+        if key == "role":
+            return str(_("Role"))
+        try:
+            return capfirst(User._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:  # a key written by an older version
+            return key
+
+    @staticmethod
+    def _value(key: str, value) -> str:
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        if key == "role" and value in Role.values:
+            return str(Role(value).label)
+        return str(value) if value not in ("", None) else "–"
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -1,13 +1,24 @@
+from functools import wraps
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import ApiTokenForm
-from .models import ApiToken
+from .forms import ApiTokenForm, UserInviteForm, UserUpdateForm
+from .models import ApiToken, User
 from .scope import scope_label
-from .services import api_token_create, api_token_revoke
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    user_deactivate,
+    user_invite,
+    user_password_reset_send,
+    user_reactivate,
+    user_update,
+)
 
 
 def _render_profile(request, *, token_form=None, new_token=None, new_secret=None, status=200):
@@ -49,3 +60,95 @@ def token_revoke(request, pk: int):
     api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+# --- Users of the administrator's company ----------------------------------------
+def user_manager_required(view):
+    """Only a company's administrator opens these pages (403); other users answer 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can_manage_users:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _managed_user(request, pk: int) -> User:
+    return get_object_or_404(User.objects.managed_by(request.user).select_related("region"), pk=pk)
+
+
+@user_manager_required
+def user_list(request):
+    users = User.objects.managed_by(request.user).select_related("region").prefetch_related("groups")
+    page = Paginator(users.order_by("username"), 50).get_page(request.GET.get("page"))
+    for user in page:
+        # The role comes from the prefetched groups instead of one query per row.
+        user.role_names = frozenset(group.name for group in user.groups.all())
+    return render(request, "accounts/user_list.html", {"page": page, "company": request.user.company})
+
+
+@user_manager_required
+def user_detail(request, pk: int):
+    user = _managed_user(request, pk)
+    events = user.events.select_related("actor")
+    return render(request, "accounts/user_detail.html", {"managed": user, "events": events})
+
+
+def _form_page(request, form, *, managed=None, status=200):
+    return render(request, "accounts/user_form.html", {"form": form, "managed": managed}, status=status)
+
+
+@user_manager_required
+def user_invite_view(request):
+    form = UserInviteForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_invite(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": user.email})
+            return redirect("accounts:user-detail", user.pk)
+    return _form_page(request, form, status=400 if form.errors else 200)
+
+
+@user_manager_required
+def user_update_view(request, pk: int):
+    user = _managed_user(request, pk)
+    form = UserUpdateForm(request.POST or None, actor=request.user, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("accounts:user-detail", user.pk)
+    return _form_page(request, form, managed=user, status=400 if form.errors else 200)
+
+
+def _user_action(service, success_message):
+    @require_POST
+    @user_manager_required
+    def view(request, pk: int):
+        user = _managed_user(request, pk)
+        try:
+            service(actor=request.user, user=user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, success_message() % {"name": user.display_name})
+        return redirect("accounts:user-detail", user.pk)
+
+    return view
+
+
+user_deactivate_view = _user_action(
+    user_deactivate, lambda: _("%(name)s can no longer log in; their API tokens were revoked.")
+)
+user_reactivate_view = _user_action(user_reactivate, lambda: _("%(name)s can log in again."))
+user_password_reset_view = _user_action(
+    user_password_reset_send, lambda: _("A link to choose a new password was sent to %(name)s.")
+)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from . import lockout  # noqa: F401 - connects the lockout notice
         from .roles import roles_sync_permissions
 
         # Permissions are created after migrations, so roles get theirs then.

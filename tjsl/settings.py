@@ -234,10 +234,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: lock a username+address pair after repeated failures.
+# Login throttling (accounts/lockout.py): within the cool-off, lock a username+address pair
+# after AXES_FAILURE_LIMIT failures, a username from any address after
+# TJSL_LOCKOUT_USERNAME_LIMIT (its owner is e-mailed), an address for any username after
+# TJSL_LOCKOUT_ADDRESS_LIMIT.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+TJSL_LOCKOUT_USERNAME_LIMIT = env_int("TJSL_LOCKOUT_USERNAME_LIMIT", 10)
+TJSL_LOCKOUT_ADDRESS_LIMIT = env_int("TJSL_LOCKOUT_ADDRESS_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -1,16 +1,24 @@
 """Demo handovers: the Ogan Ilir case (HK Peduli Kreatif, 9 November 2023) and a spread
-of others in several provinces and states, all entered through the real services."""
+of others in several provinces and states, all entered through the real services.
+
+Safe on any database: handovers are entered only by the demo's users, in the demo's
+programs, for the demo's partners; one is keyed by its creator and submission key,
+and a handover that exists is left in whatever state it is.
+"""
 
 import datetime
 import random
 import uuid
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
-from accounts.models import User
-from partners.models import BusinessGroup, Partner
+from accounts.demo import demo_user, skipped
+from partners.demo import GROUP_NAME, demo_group, demo_others
+from partners.models import Partner
+from programs.demo import demo_exhibitors, demo_program
 from programs.models import Program
 from regions.models import Region
 
@@ -55,14 +63,24 @@ def _take_to(handover: Disbursement, *, status: str, staff, manager) -> Disburse
 
 
 def _ogan_ilir(stdout) -> None:
-    staff = User.objects.get(username="staf.hk")
-    manager = User.objects.get(username="manajer.hk")
-    program = Program.objects.get(company__code="HK", name="HK Peduli Kreatif")
-    group = BusinessGroup.objects.get(name="Kelompok Usaha Karya Usang Sungging")
-    existing = Disbursement.objects.filter(created_by=staff, submission_key=OGAN_ILIR_KEY).first()
-    if existing and existing.status == Status.VERIFIED:
+    staff, manager = demo_user("staf.hk"), demo_user("manajer.hk")
+    program, group = demo_program("HK", "HK-PK"), demo_group()
+    if None in (staff, manager, program, group):
+        skipped(stdout, "handover Ogan Ilir", "no demo users, program HK Peduli Kreatif or group")
         return
-    handover = existing or services.disbursement_create_draft(
+    if Disbursement.objects.filter(created_by=staff, submission_key=OGAN_ILIR_KEY).exists():
+        return
+    try:
+        with transaction.atomic():
+            _ogan_ilir_enter(staff, manager, program, group)
+    except (ValidationError, PermissionDenied) as error:
+        skipped(stdout, "handover Ogan Ilir", str(error))
+        return
+    stdout.write("Handover: Ogan Ilir, Rp200.000.000 to Kelompok Usaha Karya Usang Sungging (verified).")
+
+
+def _ogan_ilir_enter(staff, manager, program, group) -> None:
+    handover = services.disbursement_create_draft(
         actor=staff,
         program=program,
         submission_key=OGAN_ILIR_KEY,
@@ -91,21 +109,28 @@ def _ogan_ilir(stdout) -> None:
         witnesses=[WitnessData("Ardani Prakoso", "Wakil Bupati Ogan Ilir")],
     )
     _take_to(handover, status=Status.VERIFIED, staff=staff, manager=manager)
-    stdout.write("Handover: Ogan Ilir, Rp200.000.000 to Kelompok Usaha Karya Usang Sungging (verified).")
+
+
+def _demo_partners() -> list[Partner]:
+    """The demo's partners outside the group, in the order the spread has always used."""
+    ids = [partner.pk for partner in (*demo_others(), *demo_exhibitors())]
+    return list(Partner.objects.filter(pk__in=ids).exclude(memberships__group__name=GROUP_NAME)[:40])
 
 
 def _spread(stdout) -> None:
     """A few dozen handovers of both companies in several provinces and every state."""
     rng = random.Random(2023)
-    plan = [("HK", "staf.hk", "manajer.hk"), ("PLN", "staf.pln", "manajer.pln")]
+    plan = [("HK", "staf.hk", "manajer.hk", "HK-PK"), ("PLN", "staf.pln", "manajer.pln", "PLN-UMK-NK")]
     states = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.HANDED_OVER, Status.VERIFIED, Status.VERIFIED]
     created = 0
-    for code, staff_name, manager_name in plan:
-        staff, manager = User.objects.get(username=staff_name), User.objects.get(username=manager_name)
-        programs = list(
-            Program.objects.filter(company__code=code, status=Program.Status.AKTIF).prefetch_related("budgets")
-        )
-        partners = list(Partner.objects.exclude(memberships__group__name="Kelompok Usaha Karya Usang Sungging")[:40])
+    partners = _demo_partners()
+    for code, staff_name, manager_name, program_code in plan:
+        staff, manager = demo_user(staff_name), demo_user(manager_name)
+        ours = demo_program(code, program_code)
+        if None in (staff, manager, ours):
+            skipped(stdout, f"handovers of {code}", "no demo users or program")
+            continue
+        programs = list(Program.objects.filter(pk=ours.pk, status=Program.Status.AKTIF).prefetch_related("budgets"))
         for i, partner in enumerate(partners[:12] if code == "HK" else partners[12:26]):
             key = uuid.uuid5(OGAN_ILIR_KEY, f"{code}-{i}")
             if Disbursement.objects.filter(created_by=staff, submission_key=key).exists():
@@ -119,33 +144,37 @@ def _spread(stdout) -> None:
             )
             day = min(day, program.end_date, datetime.date(budget.year, 12, 31))
             amount = rng.choice([5, 7, 10, 12, 15, 20, 25]) * 1_000_000
-            handover = services.disbursement_create_draft(
-                actor=staff,
-                program=program,
-                submission_key=key,
-                partner=partner,
-                handed_on=day,
-                place_regency=partner.regency,
-                place=f"Balai desa, {partner.regency.name}",
-                giver_name=staff.get_full_name(),
-                giver_position=staff.position,
-                receiver_name=partner.owner_name,
-                receiver_position="Pemilik usaha",
-                receiver_organisation=partner.business_name,
-                basis=f"Program {program.name}",
-                items=[
-                    ItemData(
-                        rng.choice(["peralatan", "bahan_baku", "pelatihan", "uang"]),
-                        "Bantuan pengembangan usaha",
-                        Decimal(1),
-                        "paket",
-                        amount,
-                    )
-                ],
-            )
+            try:
+                handover = services.disbursement_create_draft(
+                    actor=staff,
+                    program=program,
+                    submission_key=key,
+                    partner=partner,
+                    handed_on=day,
+                    place_regency=partner.regency,
+                    place=f"Balai desa, {partner.regency.name}",
+                    giver_name=staff.get_full_name(),
+                    giver_position=staff.position,
+                    receiver_name=partner.owner_name,
+                    receiver_position="Pemilik usaha",
+                    receiver_organisation=partner.business_name,
+                    basis=f"Program {program.name}",
+                    items=[
+                        ItemData(
+                            rng.choice(["peralatan", "bahan_baku", "pelatihan", "uang"]),
+                            "Bantuan pengembangan usaha",
+                            Decimal(1),
+                            "paket",
+                            amount,
+                        )
+                    ],
+                )
+            except (ValidationError, PermissionDenied) as error:  # someone changed the demo program
+                skipped(stdout, f"handover {code}-{i}", str(error))
+                continue
             try:
                 _take_to(handover, status=states[i % len(states)], staff=staff, manager=manager)
-            except ValidationError as error:  # a demo budget may run out; the handover waits
+            except (ValidationError, PermissionDenied) as error:  # a demo budget may run out; the handover waits
                 stdout.write(f"  {handover}: left as {handover.status} ({error})")
             created += 1
     stdout.write(f"Handovers: {created} more across provinces and states.")

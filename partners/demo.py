@@ -1,12 +1,16 @@
 """Demo partners: Kelompok Usaha Karya Usang Sungging (Ogan Ilir) and partners across Indonesia.
 
-Every name, NIK and amount here is invented. Idempotent: natural keys are the
-owner's NIK, (group name, regency) and (partner, date) for assessments.
+Every name, NIK and amount here is invented. Safe on any database: a demo partner
+is the one with the demo's NIK and business name, the group the one with the demo's
+name, regency and company. Those are used as they are; a partner whose NIK or NIB
+is taken, or whose name another partner of the same regency already has, is skipped
+(so is a group whose name is taken), and records are filled in only when this run
+creates them: what someone changed afterwards is never overwritten.
 """
 
 import datetime
 
-from accounts.models import Company, User
+from accounts.demo import demo_company, demo_user, skipped
 from regions.models import Region
 
 from .models import Assessment, BusinessGroup, ExportMilestone, Membership, Partner
@@ -286,28 +290,84 @@ def _assess(partner, when, capital, sales, actor, thresholds, export=False) -> N
     )
 
 
-def _partner(nik, defaults) -> Partner:
-    partner = Partner.objects.filter(owner_nik=nik).first() or Partner(owner_nik=nik)
-    for key, value in defaults.items():
-        setattr(partner, key, value)
+def _partner(nik: str, defaults: dict, stdout) -> tuple[Partner | None, bool]:
+    """(partner, created): the demo's partner with this NIK, created when nothing looks like it."""
+    existing = Partner.objects.filter(owner_nik=nik).first()
+    if existing is not None:
+        if existing.business_name == defaults["business_name"]:
+            return existing, False
+        skipped(stdout, f"partner {defaults['business_name']}", "its NIK belongs to another partner")
+        return None, False
+    nib = defaults.get("nib", "")
+    if nib and Partner.objects.filter(nib=nib).exists():
+        skipped(stdout, f"partner {defaults['business_name']}", "its NIB belongs to another partner")
+        return None, False
+    if Partner.objects.filter(business_name__iexact=defaults["business_name"], regency=defaults["regency"]).exists():
+        skipped(stdout, f"partner {defaults['business_name']}", "a partner of that name exists in its regency")
+        return None, False
+    partner = Partner(owner_nik=nik, **defaults)
     partner.save()
-    return partner
+    return partner, True
+
+
+def member_niks() -> list[str]:
+    return [_nik("161002", i, i >= 23) for i in range(30)]
+
+
+def demo_group() -> BusinessGroup | None:
+    """The demo's business group, or None when there is none or its name is someone else's."""
+    hk = demo_company("HK")
+    if hk is None:
+        return None
+    return BusinessGroup.objects.filter(name=GROUP_NAME, regency__code="16.10", registered_by_company=hk).first()
+
+
+def demo_members() -> list[Partner]:
+    """The demo partners among the demo group's members (never a member someone else added)."""
+    group = demo_group()
+    if group is None:
+        return []
+    return list(
+        Partner.objects.filter(memberships__group=group, owner_nik__in=member_niks()).distinct().order_by("owner_nik")
+    )
+
+
+def demo_others() -> list[Partner]:
+    """The demo partners outside the group that exist (with the demo's NIK and name)."""
+    names = {
+        _nik(code.replace(".", "") + "01", 100 + i, i % 2 == 1): name for i, (name, _o, code, *_r) in enumerate(OTHERS)
+    }
+    return [p for p in Partner.objects.filter(owner_nik__in=names) if names[p.owner_nik] == p.business_name]
 
 
 def load(*, stdout) -> None:
-    hk, pln = Company.objects.get(code="HK"), Company.objects.get(code="PLN")
-    staf_hk, staf_pln = User.objects.get(username="staf.hk"), User.objects.get(username="staf.pln")
+    hk, pln = demo_company("HK"), demo_company("PLN")
+    staf_hk, staf_pln = demo_user("staf.hk"), demo_user("staf.pln")
     thresholds = thresholds_load()
-    ogan_ilir = Region.objects.get(code="16.10")
-    tanjung_batu = Region.objects.get(code="16.10.02")
-    joined = datetime.date(2023, 11, 9)
+    ogan_ilir = Region.objects.filter(code="16.10").first()
+    tanjung_batu = Region.objects.filter(code="16.10.02").first()
+    if hk is None or staf_hk is None or ogan_ilir is None or tanjung_batu is None:
+        skipped(stdout, GROUP_NAME, "no demo company HK, user staf.hk or region Ogan Ilir")
+    else:
+        _load_group(hk, staf_hk, ogan_ilir, tanjung_batu, thresholds, stdout)
+    created = 0
+    for index, row in enumerate(OTHERS):
+        company, actor = (hk, staf_hk) if index % 3 == 0 else (pln, staf_pln)
+        if company is None or actor is None:
+            skipped(stdout, f"partner {row[0]}", "its demo company or user is missing")
+            continue
+        created += _load_other(index, row, company, actor, thresholds, stdout)
+    stdout.write(f"partners: {GROUP_NAME}, {created} other partners created")
 
+
+def _load_group(hk, staf_hk, ogan_ilir, tanjung_batu, thresholds, stdout) -> None:
+    joined = datetime.date(2023, 11, 9)
     members = []
     for i in range(30):
         woman = i >= 23
         craft = CRAFTS[i % len(CRAFTS)]
         owner = f"{FIRST[i]} {LAST[i % len(LAST)]}"
-        partner = _partner(
+        partner, created = _partner(
             _nik("161002", i, woman),
             {
                 "business_name": f"Kerajinan {craft} {FIRST[i].rstrip('.')}",
@@ -323,70 +383,82 @@ def load(*, stdout) -> None:
                 "registered_by_company": hk,
                 "created_by": staf_hk,
             },
+            stdout,
         )
-        _assess(partner, datetime.date(2023, 11, 1), (15 + i) * M, (60 + 5 * i) * M, staf_hk, thresholds)
-        grown = (1 + i % 4) * (400 if i % 6 == 0 else 60)
-        _assess(partner, datetime.date(2025, 6, 15), (40 + grown) * M, (150 + grown * 5) * M, staf_hk, thresholds)
-        partner_classes_refresh(partner=partner)
-        members.append(partner)
+        if partner is None:
+            continue
+        if created:
+            _assess(partner, datetime.date(2023, 11, 1), (15 + i) * M, (60 + 5 * i) * M, staf_hk, thresholds)
+            grown = (1 + i % 4) * (400 if i % 6 == 0 else 60)
+            _assess(partner, datetime.date(2025, 6, 15), (40 + grown) * M, (150 + grown * 5) * M, staf_hk, thresholds)
+            partner_classes_refresh(partner=partner)
+        members.append((partner, created))
 
-    group, _ = BusinessGroup.objects.update_or_create(
+    if demo_group() is not None:
+        return  # the demo's group is there: its members are whatever it has now
+    if BusinessGroup.objects.filter(name__iexact=GROUP_NAME).exists():
+        skipped(stdout, GROUP_NAME, "a group of that name already exists")
+        return
+    if not members:
+        return
+    group = BusinessGroup.objects.create(
         name=GROUP_NAME,
         regency=ogan_ilir,
-        defaults={
-            "leader": members[0],
-            "registered_by_company": hk,
-            "created_by": staf_hk,
-            "notes": "30 perajin perak dan tembaga; pasar Palembang, Bengkulu dan Lampung lewat rest area tol.",
-        },
+        leader=members[0][0],
+        registered_by_company=hk,
+        created_by=staf_hk,
+        notes="30 perajin perak dan tembaga; pasar Palembang, Bengkulu dan Lampung lewat rest area tol.",
     )
-    for partner in members:
-        Membership.objects.update_or_create(
-            group=group, partner=partner, joined_on=joined, defaults={"created_by": staf_hk}
-        )
+    for partner, _created in members:
+        Membership.objects.create(group=group, partner=partner, joined_on=joined, created_by=staf_hk)
 
-    for index, (name, owner, code, sector, products, year, values, export) in enumerate(OTHERS):
-        regency = Region.objects.get(code=code)
-        company, actor = (hk, staf_hk) if index % 3 == 0 else (pln, staf_pln)
-        prefix = code.replace(".", "") + "01"
-        partner = _partner(
-            _nik(prefix, 100 + index, index % 2 == 1),
-            {
-                "business_name": name,
-                "owner_name": owner,
-                "nib": f"91200{10000000 + index:08d}",
-                "phone": f"+62813{5200000 + index * 53:07d}",
-                "address": f"Jalan Contoh No. {index + 1}, {regency.name}",
-                "regency": regency,
-                "sector": sector,
-                "products": products,
-                "joined_on": datetime.date(year, 3, 1),
-                "registered_by_company": company,
-                "created_by": actor,
-            },
+
+def _load_other(index, row, company, actor, thresholds, stdout) -> int:
+    name, owner, code, sector, products, year, values, export = row
+    regency = Region.objects.filter(code=code).first()
+    if regency is None:
+        skipped(stdout, f"partner {name}", f"no region {code}")
+        return 0
+    prefix = code.replace(".", "") + "01"
+    partner, created = _partner(
+        _nik(prefix, 100 + index, index % 2 == 1),
+        {
+            "business_name": name,
+            "owner_name": owner,
+            "nib": f"91200{10000000 + index:08d}",
+            "phone": f"+62813{5200000 + index * 53:07d}",
+            "address": f"Jalan Contoh No. {index + 1}, {regency.name}",
+            "regency": regency,
+            "sector": sector,
+            "products": products,
+            "joined_on": datetime.date(year, 3, 1),
+            "registered_by_company": company,
+            "created_by": actor,
+        },
+        stdout,
+    )
+    if not created:
+        return 0
+    for offset, (capital, sales) in enumerate(values):
+        when = datetime.date(year + offset * 2, 2, 20)
+        _assess(
+            partner,
+            min(when, datetime.date(2025, 9, 30)),
+            capital * M,
+            sales * M,
+            actor,
+            thresholds,
+            export=bool(export) and offset == len(values) - 1,
         )
-        for offset, (capital, sales) in enumerate(values):
-            when = datetime.date(year + offset * 2, 2, 20)
-            _assess(
-                partner,
-                min(when, datetime.date(2025, 9, 30)),
-                capital * M,
-                sales * M,
-                actor,
-                thresholds,
-                export=bool(export) and offset == len(values) - 1,
-            )
-        if export:
-            country, value = export
-            ExportMilestone.objects.update_or_create(
-                partner=partner,
-                destination_country=country,
-                defaults={
-                    "exported_on": datetime.date(2025, 8, 1),
-                    "value": value * M,
-                    "recorded_by": actor,
-                    "evidence_note": "Pemberitahuan Ekspor Barang (PEB) dan invoice",
-                },
-            )
-        partner_classes_refresh(partner=partner)
-    stdout.write(f"partners: {GROUP_NAME} with 30 members, {len(OTHERS)} other partners")
+    if export:
+        country, value = export
+        ExportMilestone.objects.create(
+            partner=partner,
+            destination_country=country,
+            exported_on=datetime.date(2025, 8, 1),
+            value=value * M,
+            recorded_by=actor,
+            evidence_note="Pemberitahuan Ekspor Barang (PEB) dan invoice",
+        )
+    partner_classes_refresh(partner=partner)
+    return 1

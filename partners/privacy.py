@@ -2,7 +2,8 @@
 
 The registry is shared, personal data is not: a user sees it unmasked only when
 their role needs it (Staf TJSL, Manajer, Administrator) and, for company users,
-only for partners their company registered or assists in one of its programs.
+only for partners whose data their company holds: it registered them, or enrolled them
+while no other company held them (enrolling another company's partner gives nothing).
 Every display of an unmasked NIK is logged without the NIK itself.
 """
 
@@ -19,11 +20,16 @@ MASK = "•"
 
 
 def _company_link_q(company_id: int) -> Q:
+    """Partners whose data the company holds: it registered them, or enrolled them while no
+    other company held them. Enrolling another company's partner (cross_company) gives nothing."""
     q = Q(registered_by_company_id=company_id)
     enrollment = enrollment_model()
     if enrollment is not None:
-        q |= Exists(enrollment.objects.filter(partner=OuterRef("pk"), program__company_id=company_id))
+        q |= Exists(
+            enrollment.objects.filter(partner=OuterRef("pk"), program__company_id=company_id, cross_company=False)
+        )
     return q
+
 
 
 def _sees_everything(user) -> bool:

@@ -37,6 +37,16 @@ def companies_assisting(partner: Partner):
     return Company.objects.filter(q).distinct().order_by("short_name")
 
 
+def companies_holding_data(partner: Partner):
+    """Companies that hold this partner's data: the one that registered it and those that
+    enrolled it while no other company held it. Only they edit the partner and see its
+    personal data; a company that enrolled another company's partner is not one of them."""
+    q = Q(pk=partner.registered_by_company_id) if partner.registered_by_company_id else Q(pk__in=[])
+    if enrollment_model() is not None:
+        q |= Q(programs__enrollments__partner=partner, programs__enrollments__cross_company=False)
+    return Company.objects.filter(q).distinct().order_by("short_name")
+
+
 def companies_in_active_programs(partner: Partner):
     """Companies that assist this partner in an active program right now."""
     if enrollment_model() is None:

@@ -14,7 +14,7 @@ from accounts.roles import Role
 
 from .imports import RowChecker, read_rows
 from .models import Assessment, BusinessGroup, ExportMilestone, Membership, Partner, PartnerImport, SizeClass
-from .selectors import companies_assisting
+from .selectors import companies_assisting, companies_holding_data
 from .sizing import size_class_for, thresholds_load
 
 PARTNER_FIELDS = [
@@ -42,11 +42,12 @@ PARTNER_FIELDS = [
 def _company_linked(user, partner: Partner) -> bool:
     if user.is_superuser or user.company_id is None:
         return True
-    return companies_assisting(partner).filter(pk=user.company_id).exists()
+    return companies_holding_data(partner).filter(pk=user.company_id).exists()
 
 
 def partner_editable_by(user, partner: Partner) -> bool:
-    """Staff edit partners their company registered or assists; the registry is shared for reading only."""
+    """Staff edit partners whose data their company holds (`companies_holding_data`): it registered
+    them or enrolled them while no other company held them. The registry is shared for reading only."""
     return user.has_perm("partners.change_partner") and _company_linked(user, partner)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from partners.api import (
@@ -28,8 +28,18 @@ from regions.models import Region
 from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
 
 from . import services
-from .models import Activity, ActivityParticipant, Enrollment, Pillar, Program, ProgramBudget, ProgramTarget, Sdg
-from .selectors import budget_visible_to, program_budget_lines, targets_visible_to
+from .models import (
+    Activity,
+    ActivityParticipant,
+    Enrollment,
+    EnrollmentRequest,
+    Pillar,
+    Program,
+    ProgramBudget,
+    ProgramTarget,
+    Sdg,
+)
+from .selectors import program_budget_lines
 
 # --- Programs -------------------------------------------------------------------------------
 
@@ -63,6 +73,36 @@ class CloseReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class EnrollmentRequestSerializer(serializers.ModelSerializer):
+    """A request to enrol a partner whose data another company holds; it enrols nothing until
+    another manager of the program's company approves it."""
+
+    business_name = serializers.CharField(source="partner.business_name", read_only=True)
+    status = choice_field(EnrollmentRequest.Status.choices, read_only=True)
+
+    class Meta:
+        model = EnrollmentRequest
+        fields = [
+            "id",
+            "program",
+            "partner",
+            "business_name",
+            "joined_on",
+            "other_companies",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class DecisionNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
 class EnrollmentSerializer(serializers.ModelSerializer):
     partner = ScopedPrimaryKeyRelatedField(Partner)
     business_name = serializers.CharField(source="partner.business_name", read_only=True)
@@ -70,7 +110,10 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     confirm_other_company = serializers.BooleanField(
         write_only=True,
         default=False,
-        help_text=_("Enrol even though another company's active program already assists the partner."),
+        help_text=_(
+            "Enrol even though another company's active program already assists the partner; for a partner "
+            "whose data another company holds, ask for the enrolment (202, to be approved by another manager)."
+        ),
     )
 
     class Meta:
@@ -83,11 +126,27 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "confirm_other_company",
             "other_company_confirmed",
             "other_company_note",
+            "cross_company",
             "added_by",
             "added_at",
         ]
-        read_only_fields = ["other_company_confirmed", "other_company_note", "added_by", "added_at"]
+        read_only_fields = ["other_company_confirmed", "other_company_note", "cross_company", "added_by", "added_at"]
         validators: list = []  # an enrolment twice is refused by the service, with its own message
+
+    def to_representation(self, instance):
+        if isinstance(instance, EnrollmentRequest):  # enrolment asked for, not made (see the 202 response)
+            return EnrollmentRequestSerializer(instance, context=self.context).data
+        return super().to_representation(instance)
+
+
+class AcceptedCreateMixin(mixins.CreateModelMixin):
+    """A creation that only asked for approval answers 202 Accepted instead of 201."""
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        if getattr(self, "accepted_for_approval", False):
+            response.status_code = status.HTTP_202_ACCEPTED
+        return response
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -120,12 +179,7 @@ class ProgramSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Codes of provinces or regencies."),
     )
-    budgets = BudgetSerializer(
-        many=True,
-        read_only=True,
-        allow_null=True,
-        help_text=_("Yearly budgets; null for a role that may not read budgets (no programs.view_programbudget)."),
-    )
+    budgets = BudgetSerializer(many=True, read_only=True)
     pillar = choice_field(Pillar.choices)
     support_form = choice_field(Program.SupportForm.choices)
     status = choice_field(Program.Status.choices, read_only=True)
@@ -155,26 +209,16 @@ class ProgramSerializer(serializers.ModelSerializer):
         read_only_fields = ["company", "closed_at", "close_reason", "created_at"]
         validators: list = []  # the unique code per company is checked by the service
 
-    def to_representation(self, program):
-        data = super().to_representation(program)
-        if not budget_visible_to(getattr(self.context.get("request"), "user", None)):
-            data["budgets"] = None
-        return data
-
 
 class ProgramDetailSerializer(ProgramSerializer):
-    budget_lines = serializers.SerializerMethodField(
-        help_text=_("Budget against the handovers you may see, per year; null for a role that may not read budgets.")
-    )
+    budget_lines = serializers.SerializerMethodField(help_text=_("Budget against handovers, per year."))
 
     class Meta(ProgramSerializer.Meta):
         fields = [*ProgramSerializer.Meta.fields, "budget_lines"]
 
-    @extend_schema_field(BudgetLineSerializer(many=True, allow_null=True))
+    @extend_schema_field(BudgetLineSerializer(many=True))
     def get_budget_lines(self, program):
-        lines = program_budget_lines(program=program, user=getattr(self.context.get("request"), "user", None))
-        if lines is None:
-            return None
+        lines = program_budget_lines(program=program)
         return [{**line.__dict__, "remaining": line.remaining} for line in lines]
 
 
@@ -202,7 +246,7 @@ class ProgramViewSet(
     CreatingActionsMixin,
     IdempotentCreateMixin,
     ScopedQuerysetMixin,
-    mixins.CreateModelMixin,
+    AcceptedCreateMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
@@ -234,6 +278,7 @@ class ProgramViewSet(
             serializer.instance = services.enrollment_create(
                 program=self.get_object(), actor=self.request.user, **serializer.validated_data
             )
+            self.accepted_for_approval = isinstance(serializer.instance, EnrollmentRequest)
             return
         if self.action == "budgets":
             serializer.instance = services.program_budget_set(
@@ -271,9 +316,7 @@ class ProgramViewSet(
     def activate(self, request, pk=None):
         """Activate a draft program: it then accepts handovers."""
         program = services.program_activate(program=self.get_object(), actor=request.user)
-        return Response(
-            ProgramDetailSerializer(self.get_queryset().get(pk=program.pk), context=self.get_serializer_context()).data
-        )
+        return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
 
     @extend_schema(request=CloseReasonSerializer, responses=ProgramDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -283,13 +326,16 @@ class ProgramViewSet(
         serializer = CloseReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.program_close(program=program, actor=request.user, **serializer.validated_data)
-        return Response(
-            ProgramDetailSerializer(self.get_queryset().get(pk=program.pk), context=self.get_serializer_context()).data
-        )
+        return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
 
     @extend_schema(methods=["GET"], request=None, responses=EnrollmentSerializer(many=True), filters=False)
     @extend_schema(
-        methods=["POST"], request=EnrollmentSerializer, responses={status.HTTP_201_CREATED: EnrollmentSerializer}
+        methods=["POST"],
+        request=EnrollmentSerializer,
+        responses={
+            status.HTTP_201_CREATED: EnrollmentSerializer,
+            status.HTTP_202_ACCEPTED: EnrollmentRequestSerializer,
+        },
     )
     @action(
         detail=True,
@@ -301,15 +347,12 @@ class ProgramViewSet(
     )
     def enrollments(self, request, pk=None):
         """The partners enrolled in the program; POST enrols one. A partner assisted by another
-        company's active program needs `confirm_other_company`."""
+        company's active program needs `confirm_other_company`; a partner whose data another
+        company holds is only asked for (202): see /api/v1/enrollment-requests/."""
         program = self.get_object()
         if request.method == "POST":
             return self.create(request)
-        enrollments = (
-            program.enrollments.visible_to(request.user)
-            .select_related("partner")
-            .order_by("partner__business_name", "id")
-        )
+        enrollments = program.enrollments.select_related("partner").order_by("partner__business_name", "id")
         return Response(EnrollmentSerializer(enrollments, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None})
@@ -322,13 +365,7 @@ class ProgramViewSet(
     )
     def remove_enrollment(self, request, pk=None, partner_id=None):
         """Remove a partner from the program."""
-        enrollment = (
-            self.get_object()
-            .enrollments.visible_to(request.user)
-            .select_related("program")
-            .filter(partner_id=partner_id)
-            .first()
-        )
+        enrollment = self.get_object().enrollments.select_related("program").filter(partner_id=partner_id).first()
         if enrollment is None:
             raise NotFound()
         services.enrollment_remove(enrollment=enrollment, actor=request.user)
@@ -352,8 +389,6 @@ class ProgramViewSet(
             serializer.is_valid(raise_exception=True)
             target = services.program_target_set(program=program, actor=request.user, **serializer.validated_data)
             return Response(TargetSerializer(target).data)
-        if not targets_visible_to(request.user):
-            raise PermissionDenied(_("Your role may not read program targets."))
         targets = program.targets.order_by("year", "id")
         return Response(TargetSerializer(targets, many=True).data)
 
@@ -447,7 +482,9 @@ class ActivityViewSet(
 ):
     """Trainings, mentoring visits and exhibitions, with their participants."""
 
-    queryset = Activity.objects.select_related("program", "regency")
+    queryset = Activity.objects.select_related("program", "regency").prefetch_related(
+        Prefetch("participants", queryset=ActivityParticipant.objects.select_related("partner"))
+    )
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     search_fields = ["title", "place"]
@@ -455,11 +492,6 @@ class ActivityViewSet(
     ordering = "-id"
     http_method_names = [*WRITE_METHODS, "delete"]
     creating_actions = ("participants",)
-
-    def get_queryset(self):
-        # Participants (and their count) are those the caller may see: a partner of another region never shows.
-        participants = ActivityParticipant.objects.visible_to(self.request.user).select_related("partner")
-        return super().get_queryset().prefetch_related(Prefetch("participants", queryset=participants))
 
     def get_serializer_class(self):
         if self.action == "participants":
@@ -497,13 +529,62 @@ class ActivityViewSet(
     )
     def remove_participant(self, request, pk=None, participant_id=None):
         """Remove a participant from the activity."""
-        participant = self.get_object().participants.visible_to(request.user).filter(pk=participant_id).first()
+        participant = self.get_object().participants.filter(pk=participant_id).first()
         if participant is None:
             raise NotFound()
         services.activity_participant_remove(participant=participant, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class ProgramReaders(permissions.BasePermission):
+    """Anyone who reads programs reads the requests in their scope; the services decide on writes."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("programs.view_program"))
+
+
+class EnrollmentRequestFilter(StrictFilterSet):
+    status = django_filters.ChoiceFilter(choices=EnrollmentRequest.Status.choices)
+    program = django_filters.NumberFilter(field_name="program_id", label=_("id of a program"))
+
+    class Meta:
+        model = EnrollmentRequest
+        fields = ["status", "program"]
+
+
+class EnrollmentRequestViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Requests to enrol a partner whose data another company holds. Another manager of the
+    program's company than the requester approves (the partner is then enrolled, without any
+    right over its data) or refuses them."""
+
+    queryset = EnrollmentRequest.objects.select_related("partner")
+    serializer_class = EnrollmentRequestSerializer
+    filterset_class = EnrollmentRequestFilter
+    permission_classes = [ProgramReaders]
+    ordering_fields = ["requested_at", "id"]
+    ordering = "-id"
+
+    def _decide(self, service):
+        serializer = DecisionNoteSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        request = self.get_object()
+        service(request=request, actor=self.request.user, **serializer.validated_data)
+        return Response(EnrollmentRequestSerializer(self.get_queryset().get(pk=request.pk)).data)
+
+    @extend_schema(request=DecisionNoteSerializer, responses=EnrollmentRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve: the partner is enrolled in the program from now on."""
+        return self._decide(services.enrollment_request_approve)
+
+    @extend_schema(request=DecisionNoteSerializer, responses=EnrollmentRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        """Refuse: the partner is not enrolled."""
+        return self._decide(services.enrollment_request_refuse)
+
+
 def register(router) -> None:
     router.register("programs", ProgramViewSet, basename="program")
+    router.register("enrollment-requests", EnrollmentRequestViewSet, basename="enrollment-request")
     router.register("activities", ActivityViewSet, basename="activity")

@@ -1,15 +1,18 @@
 """Demo programs: HK Peduli Kreatif (Ogan Ilir) and PLN at INACRAFT 2024.
 
-Idempotent: programs are keyed by (company, code), activities by (program, title),
-invented partners by business name; budgets change only when the amount differs.
+Safe on any database: a program is the demo's when its company is the demo's and
+its code and name are the demo's; an exhibitor when its name, owner and company
+are. Those are used as they are (budgets, targets, enrolments and the activity are
+written only when this run creates the program), and a program whose code or name
+someone else's program already has is skipped, as is an exhibitor whose name is taken.
 Business names, owners and amounts of the partners are invented.
 """
 
 import datetime
 
-from django.apps import apps
-
-from accounts.models import Company, User
+from accounts.demo import demo_company, demo_user, skipped
+from accounts.models import Company
+from partners.demo import demo_members
 from partners.models import Partner, Sector
 from regions.models import Region
 
@@ -44,21 +47,35 @@ INACRAFT_PARTNERS = 51
 INACRAFT_PRODUCTS = 82
 
 
-def _user(username: str) -> User:
-    return User.objects.get(username=username)
+PROGRAM_NAMES = {("HK", "HK-PK"): "HK Peduli Kreatif", ("PLN", "PLN-UMK-NK"): "PLN Peduli UMK Naik Kelas"}
 
 
-def _program(*, company, actor, code, sdg_numbers, regions, status, **fields) -> Program:
+def demo_program(company_code: str, code: str) -> Program | None:
+    """The demo's program, or None when there is none or its code is someone else's."""
+    company = demo_company(company_code)
+    if company is None:
+        return None
+    return Program.objects.filter(company=company, code=code, name=PROGRAM_NAMES[(company_code, code)]).first()
+
+
+def _program(*, company, actor, code, sdg_numbers, regions, status, stdout, **fields) -> Program | None:
+    """The demo's program, created when nothing looks like it; None (skipped) when something does."""
+    ours = demo_program(company.code, code)
+    if ours is not None:
+        return ours
+    if (
+        Program.objects.filter(company=company, code__iexact=code).exists()
+        or Program.objects.filter(company=company, name__iexact=fields["name"]).exists()
+    ):
+        skipped(stdout, f"program {fields['name']}", "a program with this code or name already exists")
+        return None
     sdgs = list(Sdg.objects.filter(number__in=sdg_numbers))
     target_regions = list(Region.objects.filter(code__in=regions))
-    program = Program.objects.filter(company=company, code=code).first()
-    if program is None:
-        return services.program_create(
-            company=company, actor=actor, code=code, sdgs=sdgs, target_regions=target_regions, status=status, **fields
-        )
-    return services.program_update(
-        program=program, actor=actor, code=code, sdgs=sdgs, target_regions=target_regions, **fields
+    program = services.program_create(
+        company=company, actor=actor, code=code, sdgs=sdgs, target_regions=target_regions, status=status, **fields
     )
+    program.demo_created = True
+    return program
 
 
 def _enrol(program: Program, partner: Partner, actor, joined_on: datetime.date) -> None:
@@ -68,22 +85,13 @@ def _enrol(program: Program, partner: Partner, actor, joined_on: datetime.date) 
         )
 
 
-def _group_partners(name: str) -> list[Partner]:
-    """Members of a business group from the partners demo, if that model and group exist."""
-    try:
-        group_model = apps.get_model("partners", "BusinessGroup")
-    except LookupError:
-        return []
-    group = group_model.objects.filter(name=name).first()
-    if group is None or not hasattr(group, "memberships"):
-        return []
-    return [membership.partner for membership in group.memberships.select_related("partner")]
-
-
-def load_hk(*, stdout) -> Program:
-    hk = Company.objects.get(code="HK")
-    actor = _user("manajer.hk")
+def load_hk(*, stdout) -> Program | None:
+    hk, actor = demo_company("HK"), demo_user("manajer.hk")
+    if hk is None or actor is None:
+        skipped(stdout, "program HK Peduli Kreatif", "no demo company HK or user manajer.hk")
+        return None
     program = _program(
+        stdout=stdout,
         company=hk,
         actor=actor,
         code="HK-PK",
@@ -102,6 +110,8 @@ def load_hk(*, stdout) -> Program:
         person_responsible="Bima Santoso",
         status=Program.Status.AKTIF,
     )
+    if program is None or not getattr(program, "demo_created", False):
+        return program  # the demo's program is there already, as someone may have changed it
     for year, amount in ((2023, 750_000_000), (2024, 600_000_000), (2025, 500_000_000)):
         services.program_budget_set(program=program, year=year, amount=amount, reason="RKA TJSL disetujui", actor=actor)
     services.program_target_set(
@@ -110,42 +120,67 @@ def load_hk(*, stdout) -> Program:
     services.program_target_set(
         program=program, year=2023, actor=actor, partners_reached=30, beneficiaries=30, naik_kelas=0
     )
-    members = _group_partners(HK_GROUP_NAME)
+    members = demo_members()
     for partner in members:
         _enrol(program, partner, actor, datetime.date(2023, 11, 9))
     stdout.write(f"HK Peduli Kreatif: {len(members)} partners of {HK_GROUP_NAME} enrolled.")
     return program
 
 
-def _exhibitors(pln: Company, actor) -> list[Partner]:
-    """51 invented exhibitors across several provinces (created once, found again by name)."""
+def _exhibitor_specs():
+    """(name, owner, product, regency) of the 51 invented exhibitors, for the regencies that exist."""
     regencies = {region.code: region for region in Region.objects.filter(code__in=EXHIBITOR_REGENCIES)}
-    partners = []
     for index in range(INACRAFT_PARTNERS):
         craft, product = CRAFTS[index % len(CRAFTS)]
         owner = OWNERS[index % len(OWNERS)]
-        regency = regencies[EXHIBITOR_REGENCIES[index % len(EXHIBITOR_REGENCIES)]]
+        regency = regencies.get(EXHIBITOR_REGENCIES[index % len(EXHIBITOR_REGENCIES)])
+        if regency is None:
+            continue
         name = f"{craft} {owner} {regency.name.replace('Kota ', '').replace('Kabupaten ', '')} {index + 1:02d}"
-        partner, _created = Partner.objects.update_or_create(
-            business_name=name,
-            defaults={
-                "owner_name": f"{owner} (demo)",
-                "regency": regency,
-                "sector": Sector.KERAJINAN,
-                "products": product,
-                "joined_on": datetime.date(2022, 3, 1),
-                "registered_by_company": pln,
-                "created_by": actor,
-            },
-        )
+        yield name, f"{owner} (demo)", product, regency
+
+
+def demo_exhibitors() -> list[Partner]:
+    """The invented exhibitors that exist: the demo's name and owner, registered by the demo's PLN."""
+    pln = demo_company("PLN")
+    if pln is None:
+        return []
+    owners = {name: owner for name, owner, _product, _regency in _exhibitor_specs()}
+    found = Partner.objects.filter(business_name__in=owners, registered_by_company=pln, owner_nik="")
+    return [partner for partner in found if owners[partner.business_name] == partner.owner_name]
+
+
+def _exhibitors(pln: Company, actor, stdout) -> list[Partner]:
+    """51 invented exhibitors across several provinces (created once, found again by name and owner)."""
+    ours = {partner.business_name: partner for partner in demo_exhibitors()}
+    partners = []
+    for name, owner, product, regency in _exhibitor_specs():
+        partner = ours.get(name)
+        if partner is None:
+            if Partner.objects.filter(business_name__iexact=name).exists():
+                skipped(stdout, f"exhibitor {name}", "a partner of that name already exists")
+                continue
+            partner = Partner.objects.create(
+                business_name=name,
+                owner_name=owner,
+                regency=regency,
+                sector=Sector.KERAJINAN,
+                products=product,
+                joined_on=datetime.date(2022, 3, 1),
+                registered_by_company=pln,
+                created_by=actor,
+            )
         partners.append(partner)
     return partners
 
 
-def load_pln(*, stdout) -> Program:
-    pln = Company.objects.get(code="PLN")
-    actor = _user("manajer.pln")
+def load_pln(*, stdout) -> Program | None:
+    pln, actor = demo_company("PLN"), demo_user("manajer.pln")
+    if pln is None or actor is None:
+        skipped(stdout, "program PLN Peduli UMK Naik Kelas", "no demo company PLN or user manajer.pln")
+        return None
     program = _program(
+        stdout=stdout,
         company=pln,
         actor=actor,
         code="PLN-UMK-NK",
@@ -161,6 +196,8 @@ def load_pln(*, stdout) -> Program:
         person_responsible="Agus Pratama",
         status=Program.Status.AKTIF,
     )
+    if program is None or not getattr(program, "demo_created", False):
+        return program  # the demo's program is there already, as someone may have changed it
     services.program_budget_set(program=program, year=2024, amount=2_500_000_000, reason="RKA TJSL 2024", actor=actor)
     services.program_target_set(
         program=program, year=2024, actor=actor, partners_reached=51, beneficiaries=51, naik_kelas=10, export_partners=5
@@ -170,20 +207,13 @@ def load_pln(*, stdout) -> Program:
         "start_date": datetime.date(2024, 2, 28),
         "end_date": datetime.date(2024, 3, 3),
         "place": "Jakarta Convention Center",
-        "regency": Region.objects.get(code="31.71"),
+        "regency": Region.objects.filter(code="31.71").first(),
         "cost": 450_000_000,
         "description": "51 UMK mitra binaan PLN dari berbagai provinsi memamerkan 82 jenis produk kerajinan.",
     }
-    activity = Activity.objects.filter(program=program, title="INACRAFT 2024").first()
-    if activity is None:
-        activity = services.activity_create(program=program, actor=actor, title="INACRAFT 2024", **fields)
-    else:
-        services.activity_update(activity=activity, actor=actor, **fields)
-    taken = set(activity.participants.values_list("partner_id", flat=True))
+    activity = services.activity_create(program=program, actor=actor, title="INACRAFT 2024", **fields)
     # 31 exhibitors show two kinds of product, 20 show one: 82 in total.
-    for index, partner in enumerate(_exhibitors(pln, actor)):
-        if partner.pk in taken:
-            continue
+    for index, partner in enumerate(_exhibitors(pln, actor, stdout)):
         count = 2 if index < INACRAFT_PRODUCTS - INACRAFT_PARTNERS else 1
         services.activity_participant_add(
             activity=activity, partner=partner, actor=actor, products_shown=partner.products, product_count=count

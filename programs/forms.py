@@ -211,6 +211,12 @@ class EnrollmentForm(forms.Form):
     confirm_other_company = forms.BooleanField(required=False)
 
 
+class EnrollmentDecisionForm(forms.Form):
+    note = forms.CharField(
+        required=False, max_length=1000, label=_("Note on the decision"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ParticipantForm(forms.Form):
     partner = forms.IntegerField(widget=forms.HiddenInput)
     products_shown = forms.CharField(required=False, max_length=1000, label=_("products shown"))

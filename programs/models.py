@@ -314,15 +314,6 @@ class Activity(models.Model):
         super().save(*args, **kwargs)
 
 
-class ActivityParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The program's company for company users; the participant's own region for everyone:
-        a regional official never reads a partner of another region through an activity."""
-        return self.filter(
-            scope_for(user).q(company_field="activity__program__company", region_code_field="partner__region_code")
-        )
-
-
 class ActivityParticipant(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="participants", verbose_name=_("activity")
@@ -336,8 +327,6 @@ class ActivityParticipant(models.Model):
     products_shown = models.TextField(_("products shown"), blank=True)
     product_count = models.PositiveIntegerField(_("number of products"), default=0)
 
-    objects = ActivityParticipantQuerySet.as_manager()
-
     class Meta:
         ordering = ["activity", "partner__business_name", "pk"]
         verbose_name = _("activity participant")
@@ -348,15 +337,6 @@ class ActivityParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.partner}"
-
-
-class EnrollmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The program's company for company users; the enrolled partner's region for everyone:
-        a program visible through one enrolment in a region shows only that region's enrolments."""
-        return self.filter(
-            scope_for(user).q(company_field="program__company", region_code_field="partner__region_code")
-        )
 
 
 class Enrollment(models.Model):
@@ -376,8 +356,27 @@ class Enrollment(models.Model):
     # Set when the partner was already in an active program of another company and the user confirmed.
     other_company_confirmed = models.BooleanField(_("assisted by another company (confirmed)"), default=False)
     other_company_note = models.CharField(_("other companies"), max_length=300, blank=True)
+    # A partner whose data another company holds: enrolled only once a manager approved the
+    # request, and it gives the enrolling company no right over the partner's record or its
+    # personal data (see partners.privacy and README "Access rules").
+    cross_company = models.BooleanField(
+        _("partner of another company"),
+        default=False,
+        editable=False,
+        help_text=_("Enrolled with a manager's approval; gives no right to edit the partner or see its personal data."),
+    )
+    request = models.OneToOneField(
+        "EnrollmentRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollment",
+        editable=False,
+        verbose_name=_("approved request"),
+    )
 
-    objects = EnrollmentQuerySet.as_manager()
+    # Who enrolled and who removed a partner, and when: a removal leaves its history row.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "partner__business_name", "pk"]
@@ -385,6 +384,83 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrollments")
         constraints = [
             models.UniqueConstraint(fields=["program", "partner"], name="enrollment_unique_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.code} · {self.partner}"
+
+
+class EnrollmentRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The program's company for company users; the partner's region for everyone."""
+        return self.filter(
+            scope_for(user).q(company_field="program__company", region_code_field="partner__region_code")
+        )
+
+    def pending(self):
+        return self.filter(status=EnrollmentRequest.Status.PENDING)
+
+
+class EnrollmentRequest(models.Model):
+    """A request to enrol a partner whose data another company holds.
+
+    Until a manager of the program's company other than the requester approves it, the
+    partner is not enrolled: it counts nowhere and gives no access to anything.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="enrollment_requests", verbose_name=_("program")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    joined_on = models.DateField(_("joined on"))
+    other_companies = models.CharField(_("other companies"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    objects = EnrollmentRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("enrolment request")
+        verbose_name_plural = _("enrolment requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "partner"], condition=Q(status="pending"), name="enrollment_request_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "refused"]), name="enrollment_request_status"
+            ),
+            # Segregation of duties, kept by the database too: nobody decides on their own request.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="enrollment_request_not_decided_by_requester",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="enrollment_request_decision_recorded",
+            ),
         ]
 
     def __str__(self) -> str:

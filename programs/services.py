@@ -22,6 +22,7 @@ from .models import (
     ActivityParticipant,
     BudgetChange,
     Enrollment,
+    EnrollmentRequest,
     Program,
     ProgramBudget,
     ProgramTarget,
@@ -58,6 +59,15 @@ def can_manage_program(user, program: Program) -> bool:
 def can_record_activities(user, program: Program) -> bool:
     """Activities, their participants and enrolled partners are the unit's day-to-day work."""
     return user.has_perm("programs.add_activity") and _owns(user, program.company_id)
+
+
+def can_decide_enrollment(user, request: EnrollmentRequest) -> bool:
+    """A manager (or administrator) of the program's company, never the person who asked."""
+    return (
+        request.status == EnrollmentRequest.Status.PENDING
+        and can_manage_program(user, request.program)
+        and user.pk != request.requested_by_id
+    )
 
 
 def _require(allowed: bool) -> None:
@@ -319,6 +329,41 @@ def enrollment_other_companies(*, program: Program, partner: Partner) -> list[st
     return enrollment_other_companies_by_partner(program=program, partner_ids=[partner.pk]).get(partner.pk, [])
 
 
+def enrollment_other_holders_by_partner(*, program: Program, partners) -> dict[int, list[str]]:
+    """For each partner whose data other companies hold and the program's company does not,
+    those companies: enrolling it then needs a manager's approval and gives no right over
+    its data. A partner's data is held by the company that registered it and by those that
+    enrolled it while no other company held it (the rule of `companies_holding_data`)."""
+    holders = {p.pk: {p.registered_by_company_id} - {None} for p in partners}
+    rows = Enrollment.objects.filter(partner_id__in=list(holders), cross_company=False).values_list(
+        "partner_id", "program__company_id"
+    )
+    for partner_id, company_id in rows:
+        holders[partner_id].add(company_id)
+    names = dict(
+        Company.objects.filter(pk__in={c for cs in holders.values() for c in cs}).values_list("pk", "short_name")
+    )
+    return {
+        partner_id: sorted(names[c] for c in companies)
+        for partner_id, companies in holders.items()
+        if companies and program.company_id not in companies
+    }
+
+
+def enrollment_other_holders(*, program: Program, partner: Partner) -> list[str]:
+    return enrollment_other_holders_by_partner(program=program, partners=[partner]).get(partner.pk, [])
+
+
+def _check_not_enrolled(program: Program, partner: Partner) -> None:
+    if Enrollment.objects.filter(program=program, partner=partner).exists():
+        raise ValidationError(_("%(partner)s is already enrolled in this program.") % {"partner": partner})
+    if EnrollmentRequest.objects.pending().filter(program=program, partner=partner).exists():
+        raise ValidationError(
+            _("The enrolment of %(partner)s in this program is already waiting for a manager's approval.")
+            % {"partner": partner}
+        )
+
+
 @transaction.atomic
 def enrollment_create(
     *,
@@ -327,16 +372,29 @@ def enrollment_create(
     actor,
     confirm_other_company: bool = False,
     joined_on: datetime.date | None = None,
-) -> Enrollment:
+) -> Enrollment | EnrollmentRequest:
     """Enrol a partner. A partner should not be assisted by two BUMN at once: if another
     company's active program already counts it, the user must confirm, and the enrolment
-    keeps a note naming that company."""
+    keeps a note naming that company.
+
+    A partner whose data another company holds is not enrolled at once: with the user's
+    confirmation, an `EnrollmentRequest` waits for another manager of the company to approve it.
+    """
     _require(can_record_activities(actor, program))
     program = Program.objects.select_for_update().get(pk=program.pk)
     program_assert_open(program=program)
-    if Enrollment.objects.filter(program=program, partner=partner).exists():
-        raise ValidationError(_("%(partner)s is already enrolled in this program.") % {"partner": partner})
+    _check_not_enrolled(program, partner)
+    holders = enrollment_other_holders(program=program, partner=partner)
     others = enrollment_other_companies(program=program, partner=partner)
+    if holders and not confirm_other_company:
+        raise ValidationError(
+            _(
+                "%(partner)s is a partner of %(companies)s. Confirm to ask a manager of your company to "
+                "approve its enrolment here; until then it is not enrolled."
+            )
+            % {"partner": partner, "companies": ", ".join(holders)},
+            code="other_company",
+        )
     if others and not confirm_other_company:
         raise ValidationError(
             _(
@@ -346,6 +404,18 @@ def enrollment_create(
             % {"partner": partner, "companies": ", ".join(others)},
             code="other_company",
         )
+    if holders:
+        request = EnrollmentRequest(
+            program=program,
+            partner=partner,
+            joined_on=joined_on or timezone.localdate(),
+            other_companies=", ".join(sorted({*holders, *others}))[:300],
+            requested_by=actor,
+        )
+        request.full_clean()
+        request._history_user = actor
+        request.save()
+        return request
     enrollment = Enrollment(
         program=program,
         partner=partner,
@@ -355,11 +425,71 @@ def enrollment_create(
         other_company_note=", ".join(others)[:300],
     )
     enrollment.full_clean()
+    enrollment._history_user = actor
+    enrollment.save()
+    return enrollment
+
+
+def _decidable(request: EnrollmentRequest, actor) -> EnrollmentRequest:
+    request = EnrollmentRequest.objects.select_for_update().select_related("program").get(pk=request.pk)
+    if request.status != EnrollmentRequest.Status.PENDING:
+        raise ValidationError(
+            _("This request was already decided (%(status)s); nothing was changed.")
+            % {"status": request.get_status_display().lower()}
+        )
+    _require(can_manage_program(actor, request.program))
+    if actor.pk == request.requested_by_id:
+        raise PermissionDenied(_("You asked for this enrolment, so another manager of your company must decide."))
+    return request
+
+
+def _decide(request: EnrollmentRequest, *, actor, status: str, note: str) -> None:
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.full_clean()
+    request._history_user = actor
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+@transaction.atomic
+def enrollment_request_approve(*, request: EnrollmentRequest, actor, note: str = "") -> Enrollment:
+    """Enrol the partner as asked. It counts from now on, but gives the company no right to
+    edit the partner nor to see its personal data (`cross_company`)."""
+    request = _decidable(request, actor)
+    program = Program.objects.select_for_update().get(pk=request.program_id)
+    program_assert_open(program=program)
+    if Enrollment.objects.filter(program=program, partner_id=request.partner_id).exists():
+        raise ValidationError(_("%(partner)s is already enrolled in this program.") % {"partner": request.partner})
+    _decide(request, actor=actor, status=EnrollmentRequest.Status.APPROVED, note=note)
+    others = enrollment_other_companies(program=program, partner=request.partner)
+    enrollment = Enrollment(
+        program=program,
+        partner_id=request.partner_id,
+        joined_on=request.joined_on,
+        added_by=request.requested_by,
+        other_company_confirmed=bool(others),
+        other_company_note=", ".join(others)[:300],
+        cross_company=True,
+        request=request,
+    )
+    enrollment.full_clean()
+    enrollment._history_user = actor
     enrollment.save()
     return enrollment
 
 
 @transaction.atomic
+def enrollment_request_refuse(*, request: EnrollmentRequest, actor, note: str = "") -> EnrollmentRequest:
+    request = _decidable(request, actor)
+    _decide(request, actor=actor, status=EnrollmentRequest.Status.REFUSED, note=note)
+    return request
+
+
+@transaction.atomic
 def enrollment_remove(*, enrollment: Enrollment, actor) -> None:
+    """Remove a partner from the program; its history keeps who removed it and when."""
     _require(can_record_activities(actor, enrollment.program))
+    enrollment._history_user = actor
     enrollment.delete()

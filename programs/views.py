@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView
@@ -20,13 +21,23 @@ from .forms import (
     ActivityForm,
     BudgetForm,
     CloseForm,
+    EnrollmentDecisionForm,
     EnrollmentForm,
     ParticipantForm,
     PartnerSearchForm,
     ProgramForm,
     TargetForm,
 )
-from .models import Activity, ActivityParticipant, BudgetChange, Enrollment, Program, ProgramBudget, Sdg
+from .models import (
+    Activity,
+    ActivityParticipant,
+    BudgetChange,
+    Enrollment,
+    EnrollmentRequest,
+    Program,
+    ProgramBudget,
+    Sdg,
+)
 
 SEARCH_LIMIT = 20
 
@@ -106,14 +117,13 @@ class ProgramDetailView(DetailView):
             can_record=services.can_record_activities(user, program),
             sdgs=program.sdgs.order_by("number"),
             target_regions=program.target_regions.order_by("code"),
-            region_only=user.region.name if scope_for(user).region_code else None,
-            budget_lines=selectors.program_budget_lines(program=program, user=user),
-            achievements=selectors.program_achievements(program=program, user=user),
-            region_summary=selectors.program_region_summary(program=program, user=user),
-            activities=selectors.program_activities(program=program, user=user),
-            enrollments=program.enrollments.visible_to(user)
-            .select_related("partner", "added_by")
-            .order_by("partner__business_name"),
+            budget_lines=selectors.program_budget_lines(program=program),
+            achievements=selectors.program_achievements(program=program),
+            region_summary=selectors.program_region_summary(program=program),
+            activities=program.activities.select_related("regency").annotate(
+                participant_count=Count("participants"), products=Sum("participants__product_count")
+            ),
+            enrollments=program.enrollments.select_related("partner", "added_by").order_by("partner__business_name"),
         )
         return context
 
@@ -316,11 +326,7 @@ class ActivityDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         activity = self.object
-        participants = (
-            activity.participants.visible_to(self.request.user)
-            .select_related("partner")
-            .order_by("partner__business_name")
-        )
+        participants = activity.participants.select_related("partner").order_by("partner__business_name")
         return super().get_context_data(
             participants=participants,
             product_total=participants.aggregate(total=Sum("product_count"))["total"] or 0,
@@ -355,7 +361,8 @@ class EnrollmentCreateView(View):
         others = services.enrollment_other_companies_by_partner(
             program=self.program, partner_ids=[partner.pk for partner in partners]
         )
-        return [(partner, others.get(partner.pk, [])) for partner in partners]
+        holders = services.enrollment_other_holders_by_partner(program=self.program, partners=partners)
+        return [(partner, others.get(partner.pk, []), holders.get(partner.pk, [])) for partner in partners]
 
     def render_page(self, *, error_for=None, error=None, status=200):
         search = PartnerSearchForm({"q": self.request.GET.get("q") or self.request.POST.get("q", "")})
@@ -380,7 +387,7 @@ class EnrollmentCreateView(View):
             return self.render_page(error=_("Choose a partner."), status=400)
         partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=form.cleaned_data["partner"])
         try:
-            services.enrollment_create(
+            result = services.enrollment_create(
                 program=self.program,
                 partner=partner,
                 actor=request.user,
@@ -388,8 +395,75 @@ class EnrollmentCreateView(View):
             )
         except ValidationError as error:
             return self.render_page(error_for=partner.pk, error=" ".join(error.messages), status=400)
-        messages.success(request, _("%(partner)s enrolled.") % {"partner": partner})
+        if isinstance(result, EnrollmentRequest):
+            messages.info(
+                request,
+                _("The enrolment of %(partner)s waits for the approval of another manager of your company.")
+                % {"partner": partner},
+            )
+        else:
+            messages.success(request, _("%(partner)s enrolled.") % {"partner": partner})
         return redirect("programs:enrollment-create", pk=self.program.pk)
+
+
+class EnrollmentRequestListView(PermissionRequiredMixin, View):
+    """Enrolments of other companies' partners: those waiting for a manager, the decided ones,
+    and the partners removed from the company's programs (the history keeps them)."""
+
+    permission_required = "programs.view_program"
+    template_name = "programs/enrollment_requests.html"
+    RECENT = 50
+
+    def get(self, request):
+        user = request.user
+        requests = EnrollmentRequest.objects.visible_to(user).select_related(
+            "program", "partner", "requested_by", "decided_by"
+        )
+        pending = list(requests.pending().order_by("requested_at", "pk"))
+        for item in pending:
+            item.can_decide = services.can_decide_enrollment(user, item)
+        removals = (
+            Enrollment.history.filter(history_type="-")
+            .filter(scope_for(user).q(company_field="program__company", region_code_field="partner__region_code"))
+            .select_related("program", "partner", "history_user")
+            .order_by("-history_date")[: self.RECENT]
+        )
+        context = {
+            "pending": pending,
+            "decided": requests.exclude(status=EnrollmentRequest.Status.PENDING)[: self.RECENT],
+            "removals": removals,
+            "decision_form": EnrollmentDecisionForm(),
+        }
+        return render(request, self.template_name, context)
+
+
+def _enrollment_decision_view(service, success: str):
+    @require_POST
+    def view(request, pk):
+        enrollment_request = get_object_or_404(
+            EnrollmentRequest.objects.visible_to(request.user).select_related("program", "partner"), pk=pk
+        )
+        form = EnrollmentDecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            service(request=enrollment_request, actor=request.user, note=note)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, success % {"partner": enrollment_request.partner})
+        return redirect("programs:enrollment-request-list")
+
+    return view
+
+
+enrollment_request_approve = _enrollment_decision_view(
+    services.enrollment_request_approve, gettext_lazy("%(partner)s is enrolled: the request is approved.")
+)
+enrollment_request_refuse = _enrollment_decision_view(
+    services.enrollment_request_refuse, gettext_lazy("The enrolment of %(partner)s is refused.")
+)
+
 
 
 @require_POST

@@ -2,7 +2,7 @@
 
 import datetime
 
-from accounts.models import Company
+from accounts.demo import demo_company
 
 from .aggregates import facts_rebuild
 from .impact import services
@@ -12,18 +12,20 @@ Q4_2023 = datetime.date(2023, 10, 1)
 
 
 def load(*, stdout) -> None:
-    """Idempotent: produces the report only when no version of it exists yet."""
-    company = Company.objects.filter(code="HK").first()
+    """Idempotent: produces the report only when no version of it is done or on its way.
+
+    Reports someone else requested, failed ones included, are never touched: a new version is added.
+    """
+    company = demo_company("HK")
     if company is None:
-        stdout.write("reports: no company HK, no demo report")
+        stdout.write("reports: no demo company HK, no demo report")
         return
     existing = ImpactReport.objects.of_scope(
         kind="quarter", period_start=Q4_2023, company_id=company.pk, region_code="", language="id"
     )
-    if existing.filter(status=ImpactReport.Status.DONE).exists():
+    if existing.exclude(status=ImpactReport.Status.FAILED).exists():
         stdout.write("reports: demo impact report already there")
         return
-    existing.filter(status__in=[ImpactReport.Status.QUEUED, ImpactReport.Status.FAILED]).delete()
     # The demo loads in one transaction, so the per-handover refresh of the roll-ups
     # (sent on commit) has not run yet: build them now, as the nightly task would.
     facts_rebuild()

@@ -181,8 +181,9 @@ class TestEnrollmentsApi:
         assert refused.status_code == 400
         assert "PLN" in " ".join(refused.json()["non_field_errors"])
         confirmed = post(client, url, {"partner": partner.pk, "confirm_other_company": True}, staf_hk)
-        assert confirmed.status_code == 201, confirmed.json()
-        assert confirmed.json()["other_company_confirmed"] is True
+        assert confirmed.status_code == 202, confirmed.json()
+        assert (confirmed.json()["status"], confirmed.json()["other_companies"]) == ("pending", "PLN")
+        assert not hk_program.enrollments.exists()
 
     def test_roles_and_scope(self, client, hk_program, auditor, pejabat_maluku, pejabat_sumsel):
         partner = make_partner("Perak Sungging")

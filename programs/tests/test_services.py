@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from accounts.roles import Role
+from conftest import make_user
 from programs import selectors, services
 from programs.models import Activity, BudgetChange, Enrollment, Pillar, Program, ProgramBudget, Sdg
 from programs.tests.conftest import make_partner, make_program, region
@@ -212,17 +214,24 @@ class TestEnrollmentCreate:
             services.enrollment_create(program=hk_program, partner=partner, actor=manajer_hk)
         assert error.value.code == "other_company"
         assert not hk_program.enrollments.exists()
-        enrollment = services.enrollment_create(
+        request = services.enrollment_create(
             program=hk_program, partner=partner, actor=manajer_hk, confirm_other_company=True
         )
+        assert not hk_program.enrollments.exists()
+        second_manager = make_user("manajer2.hk", Role.MANAJER, company=hk_program.company)
+        enrollment = services.enrollment_request_approve(request=request, actor=second_manager)
         assert enrollment.other_company_confirmed and enrollment.other_company_note == "PLN"
 
     def test_closed_programs_of_other_companies_do_not_count(self, hk_program, pln_program, manajer_hk, manajer_pln):
         partner = make_partner("Tembaga Ogan")
         services.enrollment_create(program=pln_program, partner=partner, actor=manajer_pln)
         services.program_close(program=pln_program, actor=manajer_pln, reason="Selesai")
-        enrollment = services.enrollment_create(program=hk_program, partner=partner, actor=manajer_hk)
-        assert not enrollment.other_company_confirmed
+        request = services.enrollment_create(
+            program=hk_program, partner=partner, actor=manajer_hk, confirm_other_company=True
+        )
+        second_manager = make_user("manajer2.hk", Role.MANAJER, company=hk_program.company)
+        enrollment = services.enrollment_request_approve(request=request, actor=second_manager)
+        assert not enrollment.other_company_confirmed and enrollment.cross_company
 
     def test_own_companys_other_programs_do_not_count(self, hk, hk_program, manajer_hk):
         other = make_program(hk, manajer_hk, code="HK-2")
@@ -240,7 +249,7 @@ class TestEnrollmentCreate:
 class TestSelectors:
     def test_budget_lines_cover_the_period_without_handovers(self, hk_program, manajer_hk):
         services.program_budget_set(program=hk_program, year=2023, amount=750_000_000, reason="RKA", actor=manajer_hk)
-        lines = selectors.program_budget_lines(program=hk_program, user=manajer_hk)
+        lines = selectors.program_budget_lines(program=hk_program)
         assert [(line.year, line.budget, line.has_budget) for line in lines] == [
             (2023, 750_000_000, True),
             (2024, 0, False),
@@ -266,7 +275,7 @@ class TestSelectors:
         services.activity_participant_add(
             activity=training, partner=make_partner("Tembaga C", "16.71"), actor=manajer_hk
         )
-        whole = selectors.program_achievements(program=hk_program, user=manajer_hk)[0]
+        whole = selectors.program_achievements(program=hk_program)[0]
         assert (whole.year, whole.target.partners_reached) == (None, 30)
         assert (whole.partners_reached, whole.naik_kelas, whole.export_partners) == (3, 1, 1)
 
@@ -282,8 +291,7 @@ class TestSelectors:
             regency=region("31.71"),
             cost=450_000_000,
         )
-        summary = selectors.program_region_summary(program=pln_program, user=manajer_pln)
-        rows = {row.province_code: row for row in summary}
+        rows = {row.province_code: row for row in selectors.program_region_summary(program=pln_program)}
         assert rows["16"].enrolled_partners == 2 and rows["16"].province_name == "Sumatera Selatan"
         assert rows["81"].enrolled_partners == 1
         assert (rows["31"].activities, rows["31"].activity_cost) == (1, 450_000_000)

@@ -346,9 +346,10 @@ class TestEnrollmentPage:
         response = client.post(url, {"partner": partner.pk, "q": "tembaga"})
         assert response.status_code == 400 and "PLN" in response.content.decode()
         assert not hk_program.enrollments.exists()
-        response = client.post(url, {"partner": partner.pk, "confirm_other_company": "on"})
-        assert response.status_code == 302
-        assert hk_program.enrollments.get().other_company_note == "PLN"
+        response = client.post(url, {"partner": partner.pk, "confirm_other_company": "on"}, follow=True)
+        assert "waits for the approval of another manager" in response.content.decode()
+        assert not hk_program.enrollments.exists()
+        assert hk_program.enrollment_requests.get().other_companies == "PLN"
 
     def test_staff_enrol_partners_of_their_company(self, client, staf_hk, hk_program):
         partner = make_partner("Perak Sungging")

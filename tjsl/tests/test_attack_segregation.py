@@ -165,8 +165,8 @@ class TestNobodyApprovesAHandoverTheyChanged:
         _edit_by_service(client, handover, manager, make_partner("Penerima Lain", ogan_ilir))
         disbursement_submit(disbursement=handover, actor=manager)
         client.force_login(manager)
-        page = client.get(reverse("disbursements:handover-detail", args=[handover.pk]), HTTP_ACCEPT_LANGUAGE="en")
-        html = page.content.decode()
+        client.cookies["django_language"] = "en"
+        html = client.get(reverse("disbursements:handover-detail", args=[handover.pk])).content.decode()
         assert reverse("disbursements:handover-approve", args=[handover.pk]) not in html
         assert "another manager must approve it" in html
 
@@ -192,3 +192,157 @@ class TestTheDatabaseRefusesAContributorAsApprover:
                 [manager.pk, handover.pk],
             )
         assert Disbursement.objects.get(pk=handover.pk).approved_by_id is None
+
+
+# --- 2. Rights over another company's partner, gained by enrolling it ---------------------
+
+NIK = "1610014507900003"
+WRITING_ROLES = [Role.STAF, Role.MANAJER, Role.ADMINISTRATOR]
+COMPANIES = ["hk", "pln"]
+
+
+@pytest.fixture
+def world(hk, pln):
+    """Both companies with a program, writers of every role, and for each company a partner it
+    registered and assists (with a NIK), which the other company will try to take over."""
+    from programs.services import enrollment_create
+    from programs.tests.conftest import make_partner as registry_partner
+    from programs.tests.conftest import make_program
+
+    world = {}
+    for company in (hk, pln):
+        code = company.code.lower()
+        users = {role: make_user(f"{role.name.lower()}.{code}.w", role, company=company) for role in WRITING_ROLES}
+        users["manager2"] = make_user(f"manajer2.{code}.w", Role.MANAJER, company=company)
+        program = make_program(company, users[Role.MANAJER], code=f"{company.code}-W", name=f"Program {company.code}")
+        nik = NIK[:-1] + ("3" if company.code == "HK" else "7")
+        partner = registry_partner(f"Mitra {company.code}", owner_nik=nik, registered_by_company=company)
+        enrollment_create(program=program, partner=partner, actor=users[Role.STAF])
+        world[code] = {"company": company, "users": users, "program": program, "partner": partner}
+    return world
+
+
+def _sides(world, company: str):
+    other = "pln" if company == "hk" else "hk"
+    return world[company], world[other]
+
+
+def _ask_by_service(client, program, partner, actor):
+    from programs.services import enrollment_create
+
+    enrollment_create(program=program, partner=partner, actor=actor, confirm_other_company=True)
+
+
+def _ask_by_page(client, program, partner, actor):
+    client.force_login(actor)
+    url = reverse("programs:enrollment-create", args=[program.pk])
+    response = client.post(url, {"partner": partner.pk, "confirm_other_company": "on"})
+    assert response.status_code == 302
+
+
+def _ask_by_api(client, program, partner, actor):
+    url = f"/api/v1/programs/{program.pk}/enrollments/"
+    body = {"partner": partner.pk, "confirm_other_company": True}
+    response = client.post(url, body, content_type="application/json", **bearer(actor))
+    assert response.status_code == 202, response.json()
+    assert response.json()["status"] == "pending"
+
+
+ASKS = {"service": _ask_by_service, "page": _ask_by_page, "api": _ask_by_api}
+
+
+def assert_no_rights(client, user, partner):
+    """What the attack was after: the full NIK (page, API, export) and the right to edit."""
+    from partners.privacy import partner_pii_visible
+    from partners.services import partner_editable_by
+
+    assert not partner_pii_visible(user, partner) and not partner_editable_by(user, partner)
+    client.force_login(user)
+    page = client.get(reverse("partners:partner-detail", args=[partner.pk])).content.decode()
+    assert partner.owner_name in page and partner.owner_nik not in page
+    assert client.get(reverse("partners:partner-update", args=[partner.pk])).status_code == 403
+    export = client.get(reverse("partners:partner-export", args=["csv"]), {"q": partner.business_name})
+    assert partner.business_name in export.content.decode() and partner.owner_nik not in export.content.decode()
+    api = f"/api/v1/partners/{partner.pk}/"
+    assert client.get(api, **bearer(user)).json()["owner_nik"] != partner.owner_nik
+    patch = client.patch(api, {"owner_name": "Diganti"}, content_type="application/json", **bearer(user))
+    assert patch.status_code == 403
+    partner.refresh_from_db()
+    assert partner.owner_name != "Diganti"
+
+
+class TestEnrollingAnotherCompanysPartnerGivesNothing:
+    @pytest.mark.parametrize("via", ASKS)
+    @pytest.mark.parametrize("role", WRITING_ROLES)
+    @pytest.mark.parametrize("company", COMPANIES)
+    def test_asking_enrols_nothing_and_gives_no_access(self, client, world, company, role, via):
+        mine, theirs = _sides(world, company)
+        actor, program, partner = mine["users"][role], mine["program"], theirs["partner"]
+        ASKS[via](client, program, partner, actor)
+        assert not program.enrollments.filter(partner=partner).exists()
+        assert program.enrollment_requests.get(partner=partner).status == "pending"
+        client.logout()
+        assert_no_rights(client, actor, partner)
+
+    @pytest.mark.parametrize("role", WRITING_ROLES)
+    @pytest.mark.parametrize("company", COMPANIES)
+    def test_nobody_approves_their_own_request(self, client, world, company, role):
+        from programs.services import enrollment_request_approve
+
+        mine, theirs = _sides(world, company)
+        actor, program = mine["users"][role], mine["program"]
+        _ask_by_service(client, program, theirs["partner"], actor)
+        request = program.enrollment_requests.get()
+        with pytest.raises(PermissionDenied):
+            enrollment_request_approve(request=request, actor=actor)
+        client.force_login(actor)
+        client.post(reverse("programs:enrollment-request-approve", args=[request.pk]))
+        api = client.post(f"/api/v1/enrollment-requests/{request.pk}/approve/", **bearer(actor))
+        assert api.status_code == 403
+        request.refresh_from_db()
+        assert request.status == "pending" and not program.enrollments.filter(partner=theirs["partner"]).exists()
+
+    @pytest.mark.parametrize("role", WRITING_ROLES)
+    @pytest.mark.parametrize("company", COMPANIES)
+    def test_once_approved_it_counts_but_still_gives_no_rights(self, client, world, company, role):
+        mine, theirs = _sides(world, company)
+        actor, program, partner = mine["users"][role], mine["program"], theirs["partner"]
+        _ask_by_service(client, program, partner, actor)
+        request = program.enrollment_requests.get()
+        approver = mine["users"]["manager2"]
+        response = client.post(f"/api/v1/enrollment-requests/{request.pk}/approve/", **bearer(approver))
+        assert response.status_code == 200 and response.json()["decided_by"] == approver.pk
+        assert program.enrollments.get(partner=partner).cross_company
+        for user in (actor, approver):
+            client.logout()
+            assert_no_rights(client, user, partner)
+
+    @pytest.mark.parametrize("role", WRITING_ROLES)
+    @pytest.mark.parametrize("company", COMPANIES)
+    def test_removal_leaves_a_record(self, client, world, company, role):
+        from programs.models import Enrollment
+        from programs.services import enrollment_request_approve
+
+        mine, theirs = _sides(world, company)
+        actor, program, partner = mine["users"][role], mine["program"], theirs["partner"]
+        _ask_by_service(client, program, partner, actor)
+        enrollment_request_approve(request=program.enrollment_requests.get(), actor=mine["users"]["manager2"])
+        url = f"/api/v1/programs/{program.pk}/enrollments/{partner.pk}/"
+        assert client.delete(url, **bearer(actor)).status_code == 204
+        assert not program.enrollments.filter(partner=partner).exists()
+        removed = Enrollment.history.filter(program=program, partner=partner, history_type="-").get()
+        assert removed.history_user == actor and removed.history_date is not None
+        assert program.enrollment_requests.get().decided_by == mine["users"]["manager2"]
+
+    @pytest.mark.parametrize("company", COMPANIES)
+    def test_the_holding_company_keeps_its_rights(self, client, world, company):
+        from partners.privacy import partner_pii_visible
+        from partners.services import partner_editable_by
+
+        mine, theirs = _sides(world, company)
+        partner = mine["partner"]
+        _ask_by_service(client, theirs["program"], partner, theirs["users"][Role.STAF])
+        for role in WRITING_ROLES:
+            user = mine["users"][role]
+            assert partner_pii_visible(user, partner)
+            assert partner_editable_by(user, partner) == user.has_perm("partners.change_partner")

@@ -1,7 +1,9 @@
 """Load the demo data: every app may contribute a `demo.py` with `load(*, stdout)`.
 
 Apps are loaded in INSTALLED_APPS order, which follows their dependencies.
-The command is idempotent: running it again updates and never duplicates.
+The command is safe on any database: it creates what is missing, uses the demo's own
+records as they are, and skips (with a message) what would clash with anyone else's data;
+running it again changes nothing.
 """
 
 from importlib import import_module

@@ -9,7 +9,7 @@ the NIK, as the detail page does. Writes call partners.services.
 import datetime
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -36,7 +36,7 @@ from .models import (
     SizeClass,
 )
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible, with_pii_visibility
-from .selectors import enrollment_model, program_model
+from .selectors import enrollment_model, group_leader_for, group_member_count, program_model
 from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]
@@ -469,6 +469,13 @@ class BusinessGroupSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("This field is required."))
         return value
 
+    def to_representation(self, group):
+        data = super().to_representation(group)
+        request = self.context.get("request")
+        if request is not None and group_leader_for(request.user, group) is None:
+            data["leader"] = None  # a leader outside the caller's region stays hidden
+        return data
+
 
 class BusinessGroupDetailSerializer(BusinessGroupSerializer):
     members = serializers.SerializerMethodField(help_text=_("Current members first, then former ones."))
@@ -478,16 +485,12 @@ class BusinessGroupDetailSerializer(BusinessGroupSerializer):
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, group) -> list:
-        memberships = group.memberships.select_related("partner").order_by("left_on", "partner__business_name")
+        memberships = (
+            group.memberships.visible_to(self.context["request"].user)
+            .select_related("partner")
+            .order_by("left_on", "partner__business_name")
+        )
         return MemberSerializer(memberships, many=True, context=self.context).data
-
-
-def _current_members_count():
-    today = datetime.date.today()
-    current = Q(memberships__joined_on__lte=today) & (
-        Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today)
-    )
-    return Count("memberships", filter=current)
 
 
 class BusinessGroupFilter(StrictFilterSet):
@@ -512,7 +515,7 @@ class BusinessGroupViewSet(
 ):
     """Business groups (kelompok usaha) with their members; add and end memberships as actions."""
 
-    queryset = BusinessGroup.objects.select_related("regency").annotate(member_count=_current_members_count())
+    queryset = BusinessGroup.objects.select_related("regency", "leader")
     serializer_class = BusinessGroupSerializer
     filterset_class = BusinessGroupFilter
     search_fields = ["name"]
@@ -529,6 +532,10 @@ class BusinessGroupViewSet(
         if self.action == "list":
             return BusinessGroupSerializer
         return BusinessGroupDetailSerializer
+
+    def get_queryset(self):
+        # Members outside the caller's region are neither listed nor counted.
+        return super().get_queryset().annotate(member_count=group_member_count(self.request.user))
 
     def perform_create(self, serializer):
         if self.action == "members":
@@ -556,7 +563,12 @@ class BusinessGroupViewSet(
     def end_membership(self, request, pk=None, membership_id=None):
         """End a membership on a date (the partner leaves the group)."""
         group = self.get_object()
-        membership = group.memberships.select_related("group", "partner").filter(pk=membership_id).first()
+        membership = (
+            group.memberships.visible_to(request.user)
+            .select_related("group", "partner")
+            .filter(pk=membership_id)
+            .first()
+        )
         if membership is None:
             raise NotFound()
         serializer = MembershipEndSerializer(data=request.data)

@@ -296,7 +296,12 @@ class BusinessGroup(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(scope_for(user).q(region_code_field="group__region_code"))
+        """Both the group and the member within the user's region: a group of one region with a
+        member from another never shows that member to the first region's readers."""
+        scope = scope_for(user)
+        return self.filter(
+            scope.q(region_code_field="group__region_code") & scope.q(region_code_field="partner__region_code")
+        )
 
     def current(self, on=None):
         on = on or timezone.localdate()

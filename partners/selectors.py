@@ -4,10 +4,12 @@ from functools import cache
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import FloatField, Func, Q, Value
+from django.db.models import Count, FloatField, Func, Q, Value
 from django.db.models.functions import Lower, Upper
+from django.utils import timezone
 
 from accounts.models import Company
+from accounts.scope import scope_for
 
 from .models import Partner
 
@@ -88,3 +90,22 @@ def partners_similar(*, business_name: str, regency_id: int, exclude_pk: int | N
     lowered = name.lower()
     qs = qs.annotate(lname=Lower("business_name")).filter(Q(lname=lowered) | Q(lname__contains=lowered))
     return qs.order_by("pk")[:limit]
+
+
+def group_member_count(user):
+    """Members of a group today whose partner the user may see (an annotation on groups)."""
+    today = timezone.localdate()
+    current = Q(memberships__joined_on__lte=today) & (
+        Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today)
+    )
+    return Count(
+        "memberships", filter=current & scope_for(user).q(region_code_field="memberships__partner__region_code")
+    )
+
+
+def group_leader_for(user, group) -> Partner | None:
+    """The group's leader, or None when the leader lies outside the user's region."""
+    leader = group.leader
+    if leader is None or not scope_for(user).covers_region_code(leader.region_code):
+        return None
+    return leader

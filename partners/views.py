@@ -32,7 +32,7 @@ from .history import history_entries
 from .imports import ImportFileError, rejected_rows_workbook, template_workbook
 from .models import BusinessGroup, ExportMilestone, Membership, NikViewLog, Partner, PartnerImport
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible
-from .selectors import companies_assisting
+from .selectors import companies_assisting, group_leader_for, group_member_count
 from .validators import display_phone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,7 +147,7 @@ class PartnerDetailView(PermissionMixin, DetailView):
             assessments=assessments,
             chart=size_class_svg(assessments),
             milestones=list(partner.export_milestones.all()),
-            memberships=list(partner.memberships.select_related("group").order_by("-joined_on")),
+            memberships=list(partner.memberships.visible_to(user).select_related("group").order_by("-joined_on")),
             companies=list(companies_assisting(partner)),
             can_edit=services.partner_editable_by(user, partner),
             show_history=services.history_visible_to(user),
@@ -275,17 +275,18 @@ class BusinessGroupListView(PermissionMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        from django.db.models import Count, Q
-
-        today = datetime.date.today()
-        current = Q(memberships__joined_on__lte=today) & (
-            Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today)
-        )
-        qs = BusinessGroup.objects.visible_to(self.request.user).select_related("regency", "leader")
+        user = self.request.user
+        qs = BusinessGroup.objects.visible_to(user).select_related("regency", "leader")
         term = self.request.GET.get("q", "").strip()
         if term:
             qs = qs.filter(name__icontains=term)
-        return qs.annotate(member_count=Count("memberships", filter=current)).order_by("name", "pk")
+        return qs.annotate(member_count=group_member_count(user)).order_by("name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for group in context["object_list"]:
+            group.visible_leader = group_leader_for(self.request.user, group)
+        return context
 
 
 class BusinessGroupDetailView(PermissionMixin, DetailView):
@@ -301,10 +302,13 @@ class BusinessGroupDetailView(PermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         group = self.object
-        memberships = group.memberships.select_related("partner", "partner__regency").order_by(
-            "left_on", "partner__business_name"
+        memberships = (
+            group.memberships.visible_to(self.request.user)
+            .select_related("partner", "partner__regency")
+            .order_by("left_on", "partner__business_name")
         )
         context.update(
+            visible_leader=group_leader_for(self.request.user, group),
             current=[m for m in memberships if m.left_on is None or m.left_on > datetime.date.today()],
             former=[m for m in memberships if m.left_on is not None and m.left_on <= datetime.date.today()],
             can_edit=services.group_editable_by(self.request.user, group),

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import lockout  # noqa: F401 - connects the lockout notice
+        from . import lockout, signals  # noqa: F401 - connect the lockout notice and token revocation
         from .roles import roles_sync_permissions
 
         # Permissions are created after migrations, so roles get theirs then.

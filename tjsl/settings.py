@@ -244,6 +244,9 @@ TJSL_LOCKOUT_ADDRESS_LIMIT = env_int("TJSL_LOCKOUT_ADDRESS_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
+# Password reset requests per hour (accounts/password_reset.py), counted whether or not an account exists.
+TJSL_PASSWORD_RESETS_PER_ADDRESS = env_int("TJSL_PASSWORD_RESETS_PER_ADDRESS", 10)
+TJSL_PASSWORD_RESETS_PER_EMAIL = env_int("TJSL_PASSWORD_RESETS_PER_EMAIL", 3)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import LoginForm
+from accounts.password_reset import LimitedPasswordResetView
 
 from . import views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("handovers/", include("disbursements.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("tjsl.api", namespace="api")),
     path("admin/", admin.site.urls),

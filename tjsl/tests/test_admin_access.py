@@ -22,6 +22,7 @@ from partners.models import Partner, Sector
 from programs import services as program_services
 from programs.models import Pillar, Program, Sdg
 from regions.models import Region
+from tjsl.tests.test_login_required import all_routes, example_url
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +276,25 @@ def test_an_administrator_cannot_make_itself_superuser_anywhere(client, as_role,
     assert after["user_groups"] == before["user_groups"]
     assert after["user_permissions"] == before["user_permissions"]
     assert after["group_permissions"] == before["group_permissions"]
+
+
+@pytest.mark.parametrize("role", ["admin_hk", "platform_administrator"])
+def test_posting_flags_to_every_route_of_the_product_changes_no_account(client, as_role, world, role):
+    """Forms and serializers read only their own fields: flags, groups and permissions sent to
+    any page or API endpoint (ids: the administrator's own where a route takes one) are ignored."""
+    user = as_role(role)
+    client.raise_request_exception = False
+    before = snapshot()
+    for route, pattern in all_routes():
+        if pattern.name in ("logout", "password_change") or route.startswith("admin/"):
+            continue
+        url = example_url(route).replace("/1/", f"/{user.pk}/")
+        client.post(url, escalation(user))
+        if route.startswith("api/"):
+            client.patch(url, escalation(user), content_type="application/json")
+    after = snapshot()
+    for key in ("users", "user_groups", "user_permissions", "group_permissions", "groups"):
+        assert after[key] == before[key], key
 
 
 def test_admin_login_refuses_a_staff_member_who_is_no_superuser(client, hk):

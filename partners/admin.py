@@ -11,6 +11,7 @@ from .models import (
     PartnerImport,
     SizeClassThreshold,
 )
+from .privacy import nik_views_log
 
 
 @admin.register(SizeClassThreshold)
@@ -25,6 +26,22 @@ class PartnerAdmin(SimpleHistoryAdmin):
     search_fields = ["business_name", "owner_name", "nib"]
     raw_id_fields = ["regency", "district"]
     readonly_fields = ["joining_class", "current_class", "has_export", "registered_by_company"]
+
+    # The change form and each history version show the full NIK: log them like the app's pages.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._nik_view_log(request, object_id, response)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._nik_view_log(request, object_id, response)
+        return response
+
+    def _nik_view_log(self, request, object_id, response) -> None:
+        partner = self.get_object(request, object_id)
+        if request.method == "GET" and response.status_code == 200 and partner is not None:
+            nik_views_log(user=request.user, partners=[partner], purpose=NikViewLog.Purpose.EDIT)
 
 
 @admin.register(BusinessGroup)

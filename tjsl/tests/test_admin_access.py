@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import api_token_create
 from conftest import make_user
-from partners.models import Partner, Sector
+from partners.models import NikViewLog, Partner, Sector
 from programs import services as program_services
 from programs.models import Pillar, Program, Sdg
 from regions.models import Region
@@ -334,6 +334,15 @@ def test_platform_superuser_opens_every_admin_page(client, world, admin_user):
     assert SECRET_NIK in client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
     version = partner.history.earliest().history_id
     assert client.get(f"/admin/partners/partner/{partner.pk}/history/{version}/").status_code == 200
+
+
+def test_a_superuser_reading_a_nik_in_the_admin_is_logged(client, world, admin_user):
+    partner = world["partner"]
+    client.force_login(admin_user)
+    client.get(f"/admin/partners/partner/{partner.pk}/change/")
+    client.get(f"/admin/partners/partner/{partner.pk}/history/{partner.history.earliest().history_id}/")
+    logged = NikViewLog.objects.filter(user=admin_user, partner=partner, purpose=NikViewLog.Purpose.EDIT)
+    assert logged.count() == 2
 
 
 def test_navigation_offers_the_admin_only_to_platform_superusers(client, as_role, world, admin_user):

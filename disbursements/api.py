@@ -324,7 +324,10 @@ class HandoverViewSet(
             "witnesses",
             "evidence",
             "contributors",
-            Prefetch("allocations", queryset=Allocation.objects.select_related("partner")),
+            # Members outside the caller's region are not listed.
+            Prefetch(
+                "allocations", queryset=Allocation.objects.visible_to(self.request.user).select_related("partner")
+            ),
             Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
         )
 
@@ -429,7 +432,9 @@ class HandoverViewSet(
         serializer.is_valid(raise_exception=True)
         amounts = {row["partner"]: row["amount"] for row in serializer.validated_data["allocations"]}
         services.allocations_set(disbursement=handover, actor=request.user, amounts=amounts)
-        allocations = Allocation.objects.filter(disbursement=handover).select_related("partner")
+        allocations = (
+            Allocation.objects.visible_to(request.user).filter(disbursement=handover).select_related("partner")
+        )
         return Response(AllocationSerializer(allocations, many=True).data)
 
     # --- Documents: the same responses as the pages' downloads, scoped the same way --------

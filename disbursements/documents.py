@@ -16,6 +16,7 @@ from django.urls import reverse
 from lokal import terbilang
 from qrcode.image.svg import SvgPathImage
 
+from accounts.scope import scope_for
 from partners.privacy import mask_nik, partner_pii_visible
 
 from .models import Disbursement, Status
@@ -163,13 +164,21 @@ def _items(disbursement: Disbursement) -> list[BastItem]:
     ]
 
 
-def _members(disbursement: Disbursement) -> list[BastMember]:
-    """Names and amounts only: the attachment never carries a member's NIK or address."""
-    allocations = disbursement.allocations.select_related("partner").order_by("partner__business_name", "pk")
+def _members(disbursement: Disbursement, user) -> list[BastMember]:
+    """Names and amounts only: the attachment never carries a member's NIK or address, and
+    lists only the members the reader may see (a regional reader gets their region's)."""
+    allocations = (
+        disbursement.allocations.visible_to(user).select_related("partner").order_by("partner__business_name", "pk")
+    )
     return [
         BastMember(number=index, name=a.partner.business_name, owner=a.partner.owner_name, amount=a.amount)
         for index, a in enumerate(allocations, start=1)
     ]
+
+
+def _reader_region(user) -> str:
+    """The region a regional reader's copy is limited to; empty for a reader of the whole country."""
+    return user.region.name if scope_for(user).region_code else ""
 
 
 def bast_queryset():
@@ -200,7 +209,8 @@ def bast_context(*, disbursement: Disbursement, user, verify_url: str) -> dict:
         "recipient_address": _recipient_address(disbursement, user),
         "items": _items(disbursement),
         "total": disbursement.total,
-        "members": _members(disbursement) if disbursement.group_id else [],
+        "members": _members(disbursement, user) if disbursement.group_id else [],
+        "members_region": _reader_region(user) if disbursement.group_id else "",
         "witnesses": list(disbursement.witnesses.all()),
         "verify_url": verify_url,
         "qr": qr_data_uri(verify_url),

@@ -359,6 +359,15 @@ class Item(ChildOfFrozen):
         return self.description
 
 
+class AllocationQuerySet(ChildOfFrozenQuerySet):
+    def visible_to(self, user):
+        """The handover's company for company users; the member's own region for everyone:
+        a group's handover never shows a reader the members outside their region."""
+        return self.filter(
+            scope_for(user).q(company_field="disbursement__company_id", region_code_field="partner__region_code")
+        )
+
+
 class Allocation(ChildOfFrozen):
     """The share of a group handover that reaches one member."""
 
@@ -366,7 +375,7 @@ class Allocation(ChildOfFrozen):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="allocations")
     amount = models.BigIntegerField(_("amount (Rp)"))
 
-    objects = ChildOfFrozenQuerySet.as_manager()
+    objects = AllocationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

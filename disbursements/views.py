@@ -90,7 +90,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
         handover, user = self.object, self.request.user
         context.update(
             items=handover.items.all(),
-            allocations=handover.allocations.select_related("partner"),
+            allocations=handover.allocations.visible_to(user).select_related("partner"),
             witnesses=handover.witnesses.all(),
             evidence=handover.evidence.all(),
             transitions=handover.transitions.select_related("actor"),

@@ -24,7 +24,8 @@ from programs.models import Pillar
 from tjsl.api import ScopedReadOnlyViewSet
 from tjsl.api_schema import ErrorSerializer
 
-from .dashboard import dashboard_data, dashboard_query
+from .dashboard import dashboard_data, dashboard_query, figures_for
+from .impact.services import report_files_readable
 from .models import ImpactReport
 
 DASHBOARD_PERMISSION = "disbursements.view_disbursement"  # as the dashboard page
@@ -38,7 +39,10 @@ class HeadlineSerializer(serializers.Serializer):
     handovers = serializers.IntegerField(help_text=_("Handovers counted (approved and later), net of reversals."))
     net = serializers.IntegerField(help_text=_("Value handed over, net of reversals (whole rupiah)."))
     realised = serializers.IntegerField(help_text=_("Value handed over or verified (whole rupiah)."))
-    budget = serializers.IntegerField(allow_null=True, help_text=_("Budget of the years (company view only)."))
+    budget = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Budget of the years (company view only); null for a role that may not read budgets."),
+    )
     realisation_pct = serializers.FloatField(allow_null=True)
     beneficiaries = serializers.IntegerField(help_text=_("Businesses that received aid, directly or as members."))
     reached = serializers.IntegerField()
@@ -183,7 +187,7 @@ class DashboardView(APIView):
             query, refs = dashboard_query(request.user, _clean_parameters(request.query_params))
         except Http404 as error:
             raise exceptions.NotFound() from error
-        data = dashboard_data(query, refs)
+        data = figures_for(request.user, dashboard_data(query, refs))
         region = refs["region"]
         body = {
             **data,
@@ -277,6 +281,10 @@ class ImpactReportViewSet(ScopedReadOnlyViewSet):
 
     def _download(self, fmt: str):
         report = self.get_object()
+        if not report_files_readable(self.request.user, report):
+            raise exceptions.PermissionDenied(
+                _("The files of a company's report show its program budgets, which your role may not read.")
+            )
         field = {"pdf": report.pdf, "xlsx": report.xlsx}[fmt]
         if report.status != ImpactReport.Status.DONE or not field:
             raise exceptions.NotFound()

@@ -26,6 +26,7 @@ from accounts.scope import Scope, scope_for
 from disbursements.models import COMMITTED_STATUSES, Disbursement, Item
 from partners.models import Partner, Sector, SizeClass
 from programs.models import Activity, Pillar, Program, ProgramBudget
+from programs.selectors import budget_visible_to
 from regions.models import Region
 
 from .aggregates import data_version
@@ -584,3 +585,11 @@ def _compute(query: DashboardQuery, refs: dict) -> dict:
 
 def query_as_dict(query: DashboardQuery) -> dict:
     return asdict(query)
+
+
+def figures_for(user, data: dict) -> dict:
+    """The figures as `user` may read them: the budget and its realisation only for roles
+    holding programs.view_programbudget (the realisation would give the budget away)."""
+    if budget_visible_to(user):
+        return data
+    return {**data, "headline": {**data["headline"], "budget": None, "realisation_pct": None}}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from tjsl.templatetags.tjsl_format import number, rupiah
 
 from .charts import bar_chart_svg, column_chart_svg, count_label, rupiah_short
-from .dashboard import CACHE_SECONDS, dashboard_data, dashboard_query
+from .dashboard import CACHE_SECONDS, dashboard_data, dashboard_query, figures_for
 from .dashboard_forms import DashboardFilterForm
 
 VIEW_PERMISSION = "disbursements.view_disbursement"
@@ -144,7 +144,7 @@ def _child_regions(data: dict, child_query: str, child_level: int) -> list[dict]
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard(request):
     query, refs = dashboard_query(request.user, request.GET)
-    data = dashboard_data(query, refs)
+    data = figures_for(request.user, dashboard_data(query, refs))
     params = _params(request)
     form_data = {**params, "date_from": params.get("from", ""), "date_to": params.get("to", "")}
     form = DashboardFilterForm(form_data, companies=refs["companies"], programs=refs["programs"])
@@ -226,7 +226,13 @@ from regions.models import Region  # noqa: E402
 
 from .impact.documents import period_label  # noqa: E402
 from .impact.forms import ImpactReportRequestForm  # noqa: E402
-from .impact.services import impact_report_enqueue, impact_report_request, scope_covers  # noqa: E402
+from .impact.services import (  # noqa: E402
+    impact_report_enqueue,
+    impact_report_request,
+    report_diff_for,
+    report_files_readable,
+    scope_covers,
+)
 from .models import ImpactReport  # noqa: E402
 
 REPORT_VIEW_PERMISSION = "reports.view_impactreport"
@@ -270,6 +276,7 @@ class ImpactReportDetailView(ImpactReportMixin, DetailView):
         context = super().get_context_data(**kwargs)
         report = self.object
         context["period_label"] = period_label(report.kind, report.period_start)
+        context["diff"] = report_diff_for(self.request.user, report)
         context["versions"] = (
             ImpactReport.objects.visible_to(self.request.user)
             .of_scope(
@@ -301,6 +308,8 @@ def report_status(request, pk: int):
 @require_GET
 def report_download(request, pk: int, fmt: str):
     report = _visible_report_or_404(request.user, pk)
+    if not report_files_readable(request.user, report):
+        raise PermissionDenied
     field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
     if report.status != ImpactReport.Status.DONE or not field:
         raise Http404

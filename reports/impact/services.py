@@ -22,6 +22,7 @@ from accounts.models import Company, User
 from accounts.roles import Role
 from accounts.scope import Scope, scope_for
 from programs.models import Activity
+from programs.selectors import budget_visible_to
 from regions.models import Region
 
 from ..models import HandoverMonthFact, ImpactReport
@@ -334,3 +335,21 @@ def impact_report_notify(*, report: ImpactReport) -> int:
             "link": link,
         }
     return send_mail(subject, body, None, recipients, fail_silently=True)
+
+
+def report_files_readable(user, report: ImpactReport) -> bool:
+    """A company's report prints its program budgets (summary and per program): its files and
+    budget figures go only to roles that may read budgets. Reports of all companies carry none."""
+    return report.company_id is None or budget_visible_to(user)
+
+
+def report_diff_for(user, report: ImpactReport) -> dict | None:
+    """The changes from the previous version, without budget figures for a role that may not read them."""
+    if report.diff is None or report_files_readable(user, report):
+        return report.diff
+    changes = [c for c in report.diff.get("changes", []) if not _is_budget_figure(c["key"])]
+    return {**report.diff, "changes": changes}
+
+
+def _is_budget_figure(key: str) -> bool:
+    return key.startswith("programs.") or key in ("summary.budget", "summary.realisation_pct")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from partners.api import (
@@ -39,7 +39,7 @@ from .models import (
     ProgramTarget,
     Sdg,
 )
-from .selectors import program_budget_lines
+from .selectors import budget_visible_to, program_budget_lines, targets_visible_to
 
 # --- Programs -------------------------------------------------------------------------------
 
@@ -179,7 +179,12 @@ class ProgramSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Codes of provinces or regencies."),
     )
-    budgets = BudgetSerializer(many=True, read_only=True)
+    budgets = BudgetSerializer(
+        many=True,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Yearly budgets; null for a role that may not read budgets (no programs.view_programbudget)."),
+    )
     pillar = choice_field(Pillar.choices)
     support_form = choice_field(Program.SupportForm.choices)
     status = choice_field(Program.Status.choices, read_only=True)
@@ -209,16 +214,26 @@ class ProgramSerializer(serializers.ModelSerializer):
         read_only_fields = ["company", "closed_at", "close_reason", "created_at"]
         validators: list = []  # the unique code per company is checked by the service
 
+    def to_representation(self, program):
+        data = super().to_representation(program)
+        if not budget_visible_to(getattr(self.context.get("request"), "user", None)):
+            data["budgets"] = None
+        return data
+
 
 class ProgramDetailSerializer(ProgramSerializer):
-    budget_lines = serializers.SerializerMethodField(help_text=_("Budget against handovers, per year."))
+    budget_lines = serializers.SerializerMethodField(
+        help_text=_("Budget against the handovers you may see, per year; null for a role that may not read budgets.")
+    )
 
     class Meta(ProgramSerializer.Meta):
         fields = [*ProgramSerializer.Meta.fields, "budget_lines"]
 
-    @extend_schema_field(BudgetLineSerializer(many=True))
+    @extend_schema_field(BudgetLineSerializer(many=True, allow_null=True))
     def get_budget_lines(self, program):
-        lines = program_budget_lines(program=program)
+        lines = program_budget_lines(program=program, user=getattr(self.context.get("request"), "user", None))
+        if lines is None:
+            return None
         return [{**line.__dict__, "remaining": line.remaining} for line in lines]
 
 
@@ -316,7 +331,9 @@ class ProgramViewSet(
     def activate(self, request, pk=None):
         """Activate a draft program: it then accepts handovers."""
         program = services.program_activate(program=self.get_object(), actor=request.user)
-        return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
+        return Response(
+            ProgramDetailSerializer(self.get_queryset().get(pk=program.pk), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=CloseReasonSerializer, responses=ProgramDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -326,7 +343,9 @@ class ProgramViewSet(
         serializer = CloseReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.program_close(program=program, actor=request.user, **serializer.validated_data)
-        return Response(ProgramDetailSerializer(self.get_queryset().get(pk=program.pk)).data)
+        return Response(
+            ProgramDetailSerializer(self.get_queryset().get(pk=program.pk), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(methods=["GET"], request=None, responses=EnrollmentSerializer(many=True), filters=False)
     @extend_schema(
@@ -352,7 +371,11 @@ class ProgramViewSet(
         program = self.get_object()
         if request.method == "POST":
             return self.create(request)
-        enrollments = program.enrollments.select_related("partner").order_by("partner__business_name", "id")
+        enrollments = (
+            program.enrollments.visible_to(request.user)
+            .select_related("partner")
+            .order_by("partner__business_name", "id")
+        )
         return Response(EnrollmentSerializer(enrollments, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None})
@@ -365,7 +388,13 @@ class ProgramViewSet(
     )
     def remove_enrollment(self, request, pk=None, partner_id=None):
         """Remove a partner from the program."""
-        enrollment = self.get_object().enrollments.select_related("program").filter(partner_id=partner_id).first()
+        enrollment = (
+            self.get_object()
+            .enrollments.visible_to(request.user)
+            .select_related("program")
+            .filter(partner_id=partner_id)
+            .first()
+        )
         if enrollment is None:
             raise NotFound()
         services.enrollment_remove(enrollment=enrollment, actor=request.user)
@@ -389,6 +418,8 @@ class ProgramViewSet(
             serializer.is_valid(raise_exception=True)
             target = services.program_target_set(program=program, actor=request.user, **serializer.validated_data)
             return Response(TargetSerializer(target).data)
+        if not targets_visible_to(request.user):
+            raise PermissionDenied(_("Your role may not read program targets."))
         targets = program.targets.order_by("year", "id")
         return Response(TargetSerializer(targets, many=True).data)
 
@@ -482,9 +513,7 @@ class ActivityViewSet(
 ):
     """Trainings, mentoring visits and exhibitions, with their participants."""
 
-    queryset = Activity.objects.select_related("program", "regency").prefetch_related(
-        Prefetch("participants", queryset=ActivityParticipant.objects.select_related("partner"))
-    )
+    queryset = Activity.objects.select_related("program", "regency")
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     search_fields = ["title", "place"]
@@ -492,6 +521,11 @@ class ActivityViewSet(
     ordering = "-id"
     http_method_names = [*WRITE_METHODS, "delete"]
     creating_actions = ("participants",)
+
+    def get_queryset(self):
+        # Participants (and their count) are those the caller may see: a partner of another region never shows.
+        participants = ActivityParticipant.objects.visible_to(self.request.user).select_related("partner")
+        return super().get_queryset().prefetch_related(Prefetch("participants", queryset=participants))
 
     def get_serializer_class(self):
         if self.action == "participants":
@@ -529,7 +563,7 @@ class ActivityViewSet(
     )
     def remove_participant(self, request, pk=None, participant_id=None):
         """Remove a participant from the activity."""
-        participant = self.get_object().participants.filter(pk=participant_id).first()
+        participant = self.get_object().participants.visible_to(request.user).filter(pk=participant_id).first()
         if participant is None:
             raise NotFound()
         services.activity_participant_remove(participant=participant, actor=request.user)

@@ -314,6 +314,15 @@ class Activity(models.Model):
         super().save(*args, **kwargs)
 
 
+class ActivityParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The program's company for company users; the participant's own region for everyone:
+        a regional official never reads a partner of another region through an activity."""
+        return self.filter(
+            scope_for(user).q(company_field="activity__program__company", region_code_field="partner__region_code")
+        )
+
+
 class ActivityParticipant(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="participants", verbose_name=_("activity")
@@ -327,6 +336,8 @@ class ActivityParticipant(models.Model):
     products_shown = models.TextField(_("products shown"), blank=True)
     product_count = models.PositiveIntegerField(_("number of products"), default=0)
 
+    objects = ActivityParticipantQuerySet.as_manager()
+
     class Meta:
         ordering = ["activity", "partner__business_name", "pk"]
         verbose_name = _("activity participant")
@@ -337,6 +348,15 @@ class ActivityParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.partner}"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The program's company for company users; the enrolled partner's region for everyone:
+        a program visible through one enrolment in a region shows only that region's enrolments."""
+        return self.filter(
+            scope_for(user).q(company_field="program__company", region_code_field="partner__region_code")
+        )
 
 
 class Enrollment(models.Model):
@@ -375,6 +395,7 @@ class Enrollment(models.Model):
         verbose_name=_("approved request"),
     )
 
+    objects = EnrollmentQuerySet.as_manager()
     # Who enrolled and who removed a partner, and when: a removal leaves its history row.
     history = HistoricalRecords()
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,13 +117,14 @@ class ProgramDetailView(DetailView):
             can_record=services.can_record_activities(user, program),
             sdgs=program.sdgs.order_by("number"),
             target_regions=program.target_regions.order_by("code"),
-            budget_lines=selectors.program_budget_lines(program=program),
-            achievements=selectors.program_achievements(program=program),
-            region_summary=selectors.program_region_summary(program=program),
-            activities=program.activities.select_related("regency").annotate(
-                participant_count=Count("participants"), products=Sum("participants__product_count")
-            ),
-            enrollments=program.enrollments.select_related("partner", "added_by").order_by("partner__business_name"),
+            region_only=user.region.name if scope_for(user).region_code else None,
+            budget_lines=selectors.program_budget_lines(program=program, user=user),
+            achievements=selectors.program_achievements(program=program, user=user),
+            region_summary=selectors.program_region_summary(program=program, user=user),
+            activities=selectors.program_activities(program=program, user=user),
+            enrollments=program.enrollments.visible_to(user)
+            .select_related("partner", "added_by")
+            .order_by("partner__business_name"),
         )
         return context
 
@@ -326,7 +327,11 @@ class ActivityDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         activity = self.object
-        participants = activity.participants.select_related("partner").order_by("partner__business_name")
+        participants = (
+            activity.participants.visible_to(self.request.user)
+            .select_related("partner")
+            .order_by("partner__business_name")
+        )
         return super().get_context_data(
             participants=participants,
             product_total=participants.aggregate(total=Sum("product_count"))["total"] or 0,
@@ -463,7 +468,6 @@ enrollment_request_approve = _enrollment_decision_view(
 enrollment_request_refuse = _enrollment_decision_view(
     services.enrollment_request_refuse, gettext_lazy("The enrolment of %(partner)s is refused.")
 )
-
 
 
 @require_POST

@@ -249,7 +249,7 @@ class TestEnrollmentCreate:
 class TestSelectors:
     def test_budget_lines_cover_the_period_without_handovers(self, hk_program, manajer_hk):
         services.program_budget_set(program=hk_program, year=2023, amount=750_000_000, reason="RKA", actor=manajer_hk)
-        lines = selectors.program_budget_lines(program=hk_program)
+        lines = selectors.program_budget_lines(program=hk_program, user=manajer_hk)
         assert [(line.year, line.budget, line.has_budget) for line in lines] == [
             (2023, 750_000_000, True),
             (2024, 0, False),
@@ -275,7 +275,7 @@ class TestSelectors:
         services.activity_participant_add(
             activity=training, partner=make_partner("Tembaga C", "16.71"), actor=manajer_hk
         )
-        whole = selectors.program_achievements(program=hk_program)[0]
+        whole = selectors.program_achievements(program=hk_program, user=manajer_hk)[0]
         assert (whole.year, whole.target.partners_reached) == (None, 30)
         assert (whole.partners_reached, whole.naik_kelas, whole.export_partners) == (3, 1, 1)
 
@@ -291,7 +291,8 @@ class TestSelectors:
             regency=region("31.71"),
             cost=450_000_000,
         )
-        rows = {row.province_code: row for row in selectors.program_region_summary(program=pln_program)}
+        summary = selectors.program_region_summary(program=pln_program, user=manajer_pln)
+        rows = {row.province_code: row for row in summary}
         assert rows["16"].enrolled_partners == 2 and rows["16"].province_name == "Sumatera Selatan"
         assert rows["81"].enrolled_partners == 1
         assert (rows["31"].activities, rows["31"].activity_cost) == (1, 450_000_000)

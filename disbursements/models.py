@@ -494,8 +494,22 @@ def _status_of(disbursement_id) -> str | None:
     return Disbursement.objects.filter(pk=disbursement_id).values_list("status", flat=True).first()
 
 
+TRANSITION_FROZEN_MESSAGE = _("The status changes of a handover are its record; they cannot be changed or removed.")
+
+
+class TransitionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise FrozenRecordError(TRANSITION_FROZEN_MESSAGE)
+
+    def delete(self):
+        raise FrozenRecordError(TRANSITION_FROZEN_MESSAGE)
+
+
 class Transition(models.Model):
-    """Who moved a handover from one status to another, when and why."""
+    """Who moved a handover from one status to another, when and why.
+
+    Written once, never changed (on PostgreSQL a trigger agrees, migration 0006).
+    """
 
     disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
@@ -504,6 +518,8 @@ class Transition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
 
+    objects = TransitionQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("status change")
@@ -511,6 +527,14 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FrozenRecordError(TRANSITION_FROZEN_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRecordError(TRANSITION_FROZEN_MESSAGE)
 
 
 class NumberSequence(models.Model):

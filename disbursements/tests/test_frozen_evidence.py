@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import requires_postgres
 from disbursements.models import Disbursement, Evidence, FrozenRecordError, Status
@@ -30,6 +31,13 @@ def hand_over(handover, actor):
         bast_scan=SimpleUploadedFile("bast.pdf", PDF, content_type="application/pdf"),
         photos=[SimpleUploadedFile("foto.png", PNG, content_type="image/png")],
     )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are matched by their English msgid; the catalogue may be compiled or not."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -245,3 +253,39 @@ class TestTheWorkflowStillWorks:
             )
         approved.refresh_from_db()
         assert approved.status == Status.VERIFIED and approved.bast_scan.name == "private/disbursements/s.pdf"
+
+
+class TestStatusChangesAreAppendOnly:
+    @requires_postgres
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE disbursements_transition SET actor_id = %(someone)s WHERE disbursement_id = %(pk)s",
+            "UPDATE disbursements_transition SET at = now() - interval '1 year' WHERE disbursement_id = %(pk)s",
+            "UPDATE disbursements_transition SET to_status = 'cancelled' WHERE disbursement_id = %(pk)s",
+            "UPDATE disbursements_transition SET from_status = '' WHERE disbursement_id = %(pk)s",
+            "UPDATE disbursements_transition SET reason = 'lain' WHERE disbursement_id = %(pk)s",
+            "DELETE FROM disbursements_transition WHERE disbursement_id = %(pk)s",
+        ],
+    )
+    def test_the_database_refuses_rewriting_who_moved_a_handover(self, frozen, staf2_hk, statement):
+        before = list(frozen.transitions.values())
+        refused_by_database(statement, {"pk": frozen.pk, "someone": staf2_hk.pk})
+        assert list(frozen.transitions.values()) == before
+
+    def test_the_models_refuse_it_too(self, frozen, staf2_hk):
+        approval = frozen.transitions.get(to_status=Status.APPROVED)
+        approval.actor = staf2_hk
+        with pytest.raises(FrozenRecordError, match="status changes"):
+            approval.save()
+        with pytest.raises(FrozenRecordError, match="status changes"):
+            approval.delete()
+        with pytest.raises(FrozenRecordError, match="status changes"):
+            frozen.transitions.update(actor=staf2_hk)
+        with pytest.raises(FrozenRecordError, match="status changes"):
+            frozen.transitions.all().delete()
+        assert frozen.transitions.get(to_status=Status.APPROVED).actor_id != staf2_hk.pk
+
+    def test_every_step_still_adds_its_own(self, verified):
+        steps = list(verified.transitions.values_list("to_status", flat=True))
+        assert steps == [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.HANDED_OVER, Status.VERIFIED]

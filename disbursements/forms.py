@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import BusinessGroup, Partner
 from programs.models import Program
 from regions.models import Region
+from tjsl.forms import RupiahField
 
 from .models import Disbursement, Item, Status
 from .services import HEADER_FIELDS, ItemData, WitnessData
@@ -45,6 +46,7 @@ class HandoverForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.item_errors: list[str] = []  # a service's errors about the items, shown in the items table
         self.user = user
         self.fields["program"].queryset = Program.objects.visible_to(user).filter(
             company_id=user.company_id, status=Program.Status.AKTIF
@@ -104,15 +106,6 @@ class HandoverForm(forms.ModelForm):
         return data
 
 
-class RupiahField(forms.IntegerField):
-    """Whole rupiah, typed the way people write it: 60000000, 60.000.000 or Rp60.000.000."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removeprefix("Rp").replace(".", "").replace(" ", "")
-        return super().to_python(value)
-
-
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Item.Kind.choices)
     description = forms.CharField(label=_("Description"), max_length=300)
@@ -121,6 +114,13 @@ class ItemForm(forms.Form):
     )
     unit = forms.CharField(label=_("Unit"), max_length=30)
     unit_value = RupiahField(label=_("Unit value (Rp)"), min_value=0, max_value=10**15, help_text=_("Whole rupiah."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if name == "kind" else "form-control form-control-sm"
+            field.widget.attrs["class"] = css
+        self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
 
     def as_item(self) -> ItemData:
         data = self.cleaned_data

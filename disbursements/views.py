@@ -36,13 +36,26 @@ def handover_for_user(user, pk: int) -> Disbursement:
     return get_object_or_404(Disbursement.objects.visible_to(user).select_related("program", "company"), pk=pk)
 
 
+# Service errors named after the model's fields, shown at the form field that sets them.
+_ERROR_FIELDS = {"partner": "recipient", "group": "recipient"}
+
+
 def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's errors on the form's fields (or on the form when they have no field)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
+    """Put a service's errors at the fields they are about: the item errors in the items table
+    (`form.item_errors`), the rest on the form's fields or, when they have none, on the form."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        field = _ERROR_FIELDS.get(field, field)
+        if field == "items" and hasattr(form, "item_errors"):
+            form.item_errors.extend(messages_)
+        else:
+            form.add_error(field if field in form.fields else None, messages_)
+
+
+def _saved_message(request) -> str:
+    return _("Submitted for approval.") if "submit" in request.POST else _("Handover saved.")
 
 
 class HandoverListView(PermissionRequiredMixin, ListView):
@@ -169,7 +182,7 @@ def handover_create(request):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Handover saved."))
+            messages.success(request, _saved_message(request))
             return redirect("disbursements:handover-detail", pk=handover.pk)
     if handover is not None:
         messages.warning(request, _("The draft is saved; complete it before submitting."))
@@ -199,7 +212,7 @@ def handover_update(request, pk: int):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Handover saved."))
+            messages.success(request, _saved_message(request))
             return redirect("disbursements:handover-detail", pk=handover.pk)
     status = 400 if request.method == "POST" else 200
     return _render_entry(request, form, items, witnesses, handover=handover, status=status)

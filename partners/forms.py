@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from tjsl.forms import RupiahField
 
 from .models import Assessment, BusinessGroup, ExportMilestone, Partner
 from .selectors import partners_similar
@@ -150,12 +151,12 @@ class AssessmentForm(forms.ModelForm):
             "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"capital": RupiahField, "annual_sales": RupiahField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("capital", "annual_sales"):
             self.fields[name].validators.append(MinValueValidator(0))
-            self.fields[name].widget.attrs.update({"min": 0, "step": 1})
         self.helper = _helper(_("Record assessment"))
 
     def _post_clean(self):
@@ -169,6 +170,7 @@ class ExportMilestoneForm(forms.ModelForm):
         model = ExportMilestone
         fields = ["destination_country", "exported_on", "value", "evidence", "evidence_note"]
         widgets = {"evidence_note": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"value": RupiahField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company
 from regions.models import Region
+from tjsl.forms import RupiahField
 
 from .models import Activity, Pillar, Program, Sdg
 
@@ -137,7 +138,7 @@ class ProgramForm(forms.ModelForm):
 
 class BudgetForm(forms.Form):
     year = forms.TypedChoiceField(coerce=int, label=_("year"))
-    amount = forms.IntegerField(min_value=0, label=_("amount (Rp)"), help_text=_("Whole rupiah, e.g. 750000000."))
+    amount = RupiahField(min_value=0, label=_("amount (Rp)"), help_text=_("Whole rupiah, e.g. 750.000.000."))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label=_("reason"), help_text=_("Why the budget is set or changed.")
     )
@@ -168,6 +169,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["kind", "title", "start_date", "end_date", "place", "regency", "cost", "description"]
+        field_classes = {"cost": RupiahField}
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,

@@ -7,7 +7,7 @@
   const rupiah = (n) => "Rp" + Math.round(n).toLocaleString("id-ID");
 
   function parseNumber(value) {
-    // Quantities may use a comma as decimal separator; unit values are whole rupiah.
+    // Quantities use a comma as decimal separator ("2,5"); dots group thousands.
     const v = String(value || "").trim().replace(/\s/g, "");
     if (!v) return 0;
     const normal = v.includes(",") ? v.replace(/\./g, "").replace(",", ".") : v;
@@ -21,7 +21,7 @@
       const deleted = row.querySelector("input[name$='-DELETE']");
       if (deleted && deleted.value === "on") return;
       const qty = parseNumber(row.querySelector("input[name$='-quantity']").value);
-      const unit = parseNumber(row.querySelector("input[name$='-unit_value']").value);
+      const unit = window.tjslRupiahValue(row.querySelector("input[name$='-unit_value']").value) || 0;
       const total = Math.round(qty * unit);
       grand += total;
       row.querySelector(".item-total").textContent = total ? rupiah(total) : "–";

@@ -1,0 +1,111 @@
+"""What a person meets on a page, checked the same way on every page a browser journey visits.
+
+Journeys act only through what a person sees (Playwright's actionability checks stay on, they
+type with the keyboard and click by visible label or role). After each step they call
+`Screen.check(name)`, which looks at the page at 1366x768 and at 360x740 and asserts:
+
+- every form control and button that is displayed has a box of its own inside the page width,
+  and is not clipped away by a container no wider than nothing (scrolling containers count as
+  reachable only when they have room to show something);
+- no sideways scrolling of the page at 360 px;
+- no Python leftovers such as ``('field', [...])``, ``None``, ``[]`` or ``{}`` in the text, and
+  on Indonesian pages no line that is an English msgid the catalogue translates;
+- no console error and no uncaught exception.
+
+Screenshots go to var/screenshots/<test>/ (git-ignored), so a developer can look at them.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDTHS = ((1366, 768), (360, 740))
+LEFTOVERS = re.compile(r"\('\w+', \[|\bNone\b|\[\]|\{\}|\[&#x27;|\bNaN\b|\bundefined\b")
+
+# Reads the layout only; it changes nothing on the page.
+UNREACHABLE_CONTROLS = """() => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  const controls = document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, button, a.btn");
+  for (const el of controls) {
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    if (el.closest(".visually-hidden, .visually-hidden-focusable")) continue;
+    const box = el.getBoundingClientRect();
+    const name = (el.getAttribute("name") || el.id || el.textContent || el.tagName).trim().slice(0, 40);
+    if (box.width < 1 || box.height < 1) { found.push(name + ": no box"); continue; }
+    if (box.left < -1 || box.right > width + 1) {
+      let scrolled = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        if (/(auto|scroll)/.test(style.overflowX) && p.clientWidth > 40) { scrolled = true; break; }
+      }
+      if (!scrolled) { found.push(name + ": outside the page width"); continue; }
+    }
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+      const outer = p.getBoundingClientRect();
+      if (outer.width < 1 || outer.height < 1 || p.clientWidth < 1) {
+        found.push(name + ": inside a container with no room (" + p.className + ")");
+        break;
+      }
+    }
+  }
+  return found;
+}"""
+
+PAGE_WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+
+
+@cache
+def translated_msgids() -> frozenset[str]:
+    """English msgids of two words or more that the Indonesian catalogue translates differently."""
+    po = polib.pofile(str(ROOT / "locale/id/LC_MESSAGES/django.po"))
+    return frozenset(
+        entry.msgid
+        for entry in po.translated_entries()
+        if " " in entry.msgid and entry.msgstr != entry.msgid and "%" not in entry.msgid and "{" not in entry.msgid
+    )
+
+
+@dataclass
+class Screen:
+    page: object
+    folder: Path
+    language: str = "id"
+    errors: list[str] = field(default_factory=list)
+    shots: int = 0
+
+    def __post_init__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def check(self, name: str) -> None:
+        """Look at the current page at both widths, then return to the first width."""
+        self.page.wait_for_load_state("networkidle")
+        for width, height in (*WIDTHS[1:], WIDTHS[0]):
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.shots += 1
+            self.page.screenshot(path=str(self.folder / f"{self.shots:02d}-{name}-{width}.png"), full_page=True)
+            where = f"{name} at {width} px"
+            unreachable = self.page.evaluate(UNREACHABLE_CONTROLS)
+            assert unreachable == [], f"{where}: {unreachable}"
+            scroll_width, client_width = self.page.evaluate(PAGE_WIDTH)
+            assert scroll_width <= client_width, f"{where}: the page scrolls sideways ({scroll_width} px)"
+            text = self.page.locator("body").inner_text()
+            assert not LEFTOVERS.search(text), f"{where}: {LEFTOVERS.search(text).group(0)!r} in the text"
+            if self.language == "id":
+                untranslated = [line.strip() for line in text.splitlines() if line.strip() in translated_msgids()]
+                assert untranslated == [], f"{where}: untranslated {untranslated}"
+        assert self.errors == [], f"{name}: console errors {self.errors}"
+
+
+def screen_for(page, request, *, language: str = "id") -> Screen:
+    folder = ROOT / "var" / "screenshots" / re.sub(r"[^\w.-]+", "_", request.node.name)
+    return Screen(page, folder, language=language)

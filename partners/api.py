@@ -277,7 +277,7 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 class PartnerFilter(StrictFilterSet):
     search = django_filters.CharFilter(
-        method="filter_search", label=_("Business, owner, NIB or last digits of the NIK")
+        method="filter_search", label=_("Business, owner, NIB or the last 4 digits of the NIK")
     )
     province = django_filters.CharFilter(method="filter_province", label=_("code of a province, e.g. 16"))
     regency = django_filters.CharFilter(field_name="regency__code", label=_("code of a regency/city, e.g. 16.10"))
@@ -296,7 +296,7 @@ class PartnerFilter(StrictFilterSet):
         fields = ["search", "province", "regency", "sector", "size_class", "status", "group", "program"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, user=self.request.user)
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(region_code__startswith=value + ".")

@@ -56,7 +56,7 @@ def _provinces(request):
 
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), help_text=_("Business, owner, NIB or last digits of the NIK")
+        method="filter_search", label=_("Search"), help_text=_("Business, owner, NIB or the last 4 digits of the NIK")
     )
     province = django_filters.ModelChoiceFilter(
         queryset=_provinces, method="filter_province", label=_("Province"), empty_label=_("All provinces")
@@ -101,7 +101,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, user=getattr(self.request, "user", None))
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(region_code__startswith=value.code + ".")

@@ -57,13 +57,19 @@ class PartnerQuerySet(models.QuerySet):
         """Partners whose latest class is above their class at joining (see NAIK_KELAS_RULE)."""
         return self.filter(joining_class__isnull=False, current_class__gt=F("joining_class"))
 
-    def search(self, term: str):
-        """Business name, owner, NIB, or the last digits of the owner's NIK."""
+    def search(self, term: str, *, user):
+        """Business name, owner, NIB, or the owner's NIK as far as `user` may read it.
+
+        A NIK is matched only by the last four digits that its mask shows, or whole where
+        `user` sees it unmasked (partners.privacy.nik_search_q): never by a hidden digit.
+        """
+        from .privacy import nik_search_q  # privacy reads these models
+
         term = (term or "").strip()
         if not term:
             return self
         if term.isdigit():
-            return self.filter(Q(nib__startswith=term) | Q(owner_nik__endswith=term) | Q(business_name__icontains=term))
+            return self.filter(Q(nib__startswith=term) | nik_search_q(user, term) | Q(business_name__icontains=term))
         return self.filter(Q(business_name__icontains=term) | Q(owner_name__icontains=term))
 
 

@@ -14,8 +14,10 @@ from accounts.roles import Role
 
 from .imports import RowChecker, read_rows
 from .models import Assessment, BusinessGroup, ExportMilestone, Membership, Partner, PartnerImport, SizeClass
+from .privacy import identifier_checks_log, identifier_checks_take, partner_pii_visible
 from .selectors import companies_assisting, companies_holding_data
 from .sizing import size_class_for, thresholds_load
+from .validators import clean_digits
 
 PARTNER_FIELDS = [
     "business_name",
@@ -67,11 +69,22 @@ def _not_in_future(value: datetime.date | None, field: str) -> None:
         raise ValidationError({field: _("This date cannot be in the future.")})
 
 
-def duplicate_message(existing: Partner, label: str) -> str:
-    """'A partner with this NIK is already registered: <link>, assisted by HK.' (no personal data)."""
+def duplicate_message(existing: Partner, label: str, *, link: bool = True) -> str:
+    """'A partner with this NIK is already registered: <link>, assisted by HK.' (no personal data).
+
+    Without `link`, only that the partner exists and which companies assist it: naming the
+    business would tell whose NIK was typed to someone who may not see that NIK.
+    """
     companies = companies_assisting(existing)
-    url = reverse("partners:partner-detail", args=[existing.pk])
     assisted = format_html_join(", ", "{}", ((str(c),) for c in companies)) or _("no company yet")
+    if not link:
+        return format_html(
+            "{} ({}: {}).",
+            _("A partner with this %(identifier)s is already registered") % {"identifier": label},
+            _("assisted by"),
+            assisted,
+        )
+    url = reverse("partners:partner-detail", args=[existing.pk])
     return format_html(
         '{} <a href="{}">{}</a> ({}: {}).',
         _("A partner with this %(identifier)s is already registered:") % {"identifier": label},
@@ -82,15 +95,37 @@ def duplicate_message(existing: Partner, label: str) -> str:
     )
 
 
-def partner_duplicates_check(*, owner_nik: str, nib: str, exclude_pk: int | None = None) -> None:
-    """Block a NIK or NIB that another partner already has, linking to that record."""
+def _nik_readable_by(actor, partner: Partner) -> bool:
+    """Whether the actor may see this partner (scope) and its NIK (personal data rule)."""
+    if actor is None:
+        return False
+    return partner_pii_visible(actor, partner) and Partner.objects.visible_to(actor).filter(pk=partner.pk).exists()
+
+
+def partner_duplicates_check(
+    *, owner_nik: str, nib: str, exclude_pk: int | None = None, actor=None, nik_changed: bool = True
+) -> None:
+    """Block a NIK or NIB that another partner already has, linking to that record.
+
+    A new or changed NIK is an "is this NIK registered?" question: it spends one of the
+    actor's NIK checks and is logged, and the answer names the record only to those who
+    may read its NIK (the NIB is no personal data).
+    """
     errors = {}
+    if owner_nik and nik_changed and actor is not None:
+        try:
+            identifier_checks_take(user=actor, purpose="duplicate")
+        except ValidationError as exc:
+            raise ValidationError({"owner_nik": exc}) from None
     for field, value, label in (("owner_nik", owner_nik, "NIK"), ("nib", nib, "NIB")):
         if not value:
             continue
         existing = Partner.objects.filter(**{field: value}).exclude(**{field: ""}).exclude(pk=exclude_pk).first()
+        if field == "owner_nik" and nik_changed:
+            identifier_checks_log(user=actor, purpose="duplicate", checked=1, found=int(existing is not None))
         if existing:
-            errors[field] = ValidationError(duplicate_message(existing, label), code="duplicate")
+            link = field == "nib" or _nik_readable_by(actor, existing)
+            errors[field] = ValidationError(duplicate_message(existing, label, link=link), code="duplicate")
     if errors:
         raise ValidationError(errors)
 
@@ -98,11 +133,13 @@ def partner_duplicates_check(*, owner_nik: str, nib: str, exclude_pk: int | None
 # --- Partners ----------------------------------------------------------------------------
 
 
-def _partner_validate(partner: Partner) -> None:
+def _partner_validate(partner: Partner, *, actor, nik_changed: bool = True) -> None:
     _not_in_future(partner.joined_on, "joined_on")
     if partner.district_id and not partner.district.code.startswith(partner.regency.code + "."):
         raise ValidationError({"district": _("This district is not in the chosen regency.")})
-    partner_duplicates_check(owner_nik=partner.owner_nik, nib=partner.nib, exclude_pk=partner.pk)
+    partner_duplicates_check(
+        owner_nik=partner.owner_nik, nib=partner.nib, exclude_pk=partner.pk, actor=actor, nik_changed=nik_changed
+    )
     partner.region_code = (partner.district or partner.regency).code
     partner.full_clean()
 
@@ -115,7 +152,7 @@ def partner_create(*, actor, **data) -> Partner:
     partner.created_by = actor
     partner.registered_by_company_id = actor.company_id
     partner._history_user = actor
-    _partner_validate(partner)
+    _partner_validate(partner, actor=actor)
     partner.save()
     return partner
 
@@ -129,7 +166,7 @@ def partner_update(*, partner: Partner, actor, **data) -> Partner:
         setattr(partner, key, data[key])
     if not changed:
         return partner
-    _partner_validate(partner)
+    _partner_validate(partner, actor=actor, nik_changed="owner_nik" in changed)
     partner._history_user = actor
     partner.save(update_fields=[*changed, "updated_at"])
     if "joined_on" in changed:
@@ -345,6 +382,16 @@ def _import_progress(job: PartnerImport, **fields) -> None:
     job.save(update_fields=list(fields))
 
 
+def _import_nik_checks_take(job: PartnerImport, niks: set[str]) -> bool:
+    """Each NIK of a file is an "is it registered?" question: spend them, or refuse the file."""
+    try:
+        identifier_checks_take(user=job.created_by, count=len(niks), kind="import", purpose="import")
+    except ValidationError as exc:
+        _import_progress(job, status=PartnerImport.Status.INVALID, message=exc.messages[0], finished_at=timezone.now())
+        return False
+    return True
+
+
 def partner_import_validate(*, import_id: int, rows: list[dict] | None = None) -> PartnerImport:
     """Check every row; safe to run twice (it starts again from the stored file)."""
     job = PartnerImport.objects.get(pk=import_id)
@@ -353,8 +400,12 @@ def partner_import_validate(*, import_id: int, rows: list[dict] | None = None) -
     if rows is None:
         with job.file.open("rb") as handle:
             rows = read_rows(handle.read(), job.original_name)
+    niks = {clean_digits(r["data"].get("owner_nik")) for r in rows} - {""}
+    if job.status == PartnerImport.Status.PENDING and not _import_nik_checks_take(job, niks):
+        return job
     _import_progress(job, status=PartnerImport.Status.VALIDATING, total_rows=len(rows), processed_rows=0)
     checker = RowChecker(rows)
+    identifier_checks_log(user=job.created_by, purpose="import", checked=len(niks), found=len(checker.existing_niks))
     for index, row in enumerate(rows, start=1):
         checker.check(row)
         if index % IMPORT_PROGRESS_EVERY == 0:

@@ -376,7 +376,7 @@ def membership_search(request, pk: int):
         current = group.memberships.filter(left_on__isnull=True).values("partner_id")
         results = (
             Partner.objects.visible_to(request.user)
-            .search(term)
+            .search(term, user=request.user)
             .exclude(pk__in=current)
             .select_related("regency")
             .order_by("business_name", "pk")[:20]

@@ -320,6 +320,10 @@ REST_FRAMEWORK = {
 }
 # How long an `Idempotency-Key` is remembered (a daily task deletes older records).
 TJSL_IDEMPOTENCY_KEY_DAYS = env_int("TJSL_IDEMPOTENCY_KEY_DAYS", 7)
+# "Is this NIK registered?" answers per user (duplicate checks of the form and API; NIKs of
+# imported files): each tells whether a NIK exists, so guessing one digit by digit is bounded.
+TJSL_NIK_CHECKS_PER_HOUR = env_int("TJSL_NIK_CHECKS_PER_HOUR", 60)
+TJSL_NIK_IMPORT_CHECKS_PER_DAY = env_int("TJSL_NIK_IMPORT_CHECKS_PER_DAY", 5000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TJSL UMK API",
     "DESCRIPTION": "Regions, companies, programmes and partners of the TJSL program manager. See docs/api.md.",

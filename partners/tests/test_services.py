@@ -34,11 +34,17 @@ class TestPartnerCreate:
     def test_duplicate_nik_is_blocked_with_link_and_assisting_company(self, staf_hk, staf_pln, make_partner):
         existing = make_partner(staf_hk, owner_nik="1610011508850001")
         with pytest.raises(ValidationError) as exc:
-            make_partner(staf_pln, owner_nik="1610011508850001", business_name="Lain")
+            make_partner(staf_hk, owner_nik="1610011508850001", business_name="Lain")
         message = exc.value.message_dict["owner_nik"][0]
         assert f"/partners/{existing.pk}/" in message
         assert "Hutama Karya" in message
         assert "1610011508850001" not in message
+        # Another company may not read this NIK: it learns that it exists and who assists it, not whose it is.
+        with pytest.raises(ValidationError) as exc:
+            make_partner(staf_pln, owner_nik="1610011508850001", business_name="Lain")
+        message = exc.value.message_dict["owner_nik"][0]
+        assert "Hutama Karya" in message
+        assert f"/partners/{existing.pk}/" not in message and existing.business_name not in message
         assert Partner.objects.count() == 1
 
     def test_duplicate_nib_is_blocked(self, staf_hk, make_partner):

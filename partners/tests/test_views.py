@@ -193,16 +193,28 @@ class TestPartnerForm:
         assert "birth date" in errors["owner_nik"][0]
         assert not Partner.objects.exists()
 
-    def test_duplicate_nik_error_links_to_the_existing_record(self, client, staf_hk, staf_pln, make_partner):
+    def test_duplicate_nik_error_links_to_the_existing_record(self, client, staf_hk, make_partner):
         existing = make_partner(staf_hk, owner_nik="1610011508850777", business_name="Perak Lama")
-        client.force_login(staf_pln)
+        client.force_login(staf_hk)  # Hutama Karya sees this partner's NIK unmasked
         client.cookies["django_language"] = "en"
         response = client.post(
             reverse("partners:partner-create"), form_data(owner_nik="1610011508850777", business_name="Lain")
         )
         page = response.content.decode()
-        assert f'href="/partners/{existing.pk}/"' in page
+        assert f'href="/partners/{existing.pk}/"' in page and "Perak Lama" in page
         assert "Hutama Karya" in page
+        assert Partner.objects.count() == 1
+
+    def test_duplicate_nik_tells_another_company_only_that_it_exists(self, client, staf_hk, staf_pln, make_partner):
+        existing = make_partner(staf_hk, owner_nik="1610011508850777", business_name="Perak Lama")
+        client.force_login(staf_pln)  # PLN sees this partner's NIK masked: no link to whose NIK it is
+        client.cookies["django_language"] = "en"
+        response = client.post(
+            reverse("partners:partner-create"), form_data(owner_nik="1610011508850777", business_name="Lain")
+        )
+        page = response.content.decode()
+        assert "A partner with this NIK is already registered" in page and "Hutama Karya" in page
+        assert f'href="/partners/{existing.pk}/"' not in page and "Perak Lama" not in page
         assert Partner.objects.count() == 1
 
     def test_duplicate_nik_names_the_company_whose_program_assists_it(self, client, staf_pln, manajer_hk, hk):
@@ -238,8 +250,9 @@ class TestPartnerForm:
         page = client.post(
             reverse("partners:partner-create"), form_data(owner_nik="1610011508850777", business_name="Lain")
         ).content.decode()
-        assert "Hutama Karya" in page and f'href="/partners/{partner.pk}/"' in page
-        assert "Ani Pemilik Terdaftar" not in page  # the existing record's personal data stays hidden
+        assert "Hutama Karya" in page
+        # PLN may not read this NIK: the answer names no record (existence only).
+        assert f'href="/partners/{partner.pk}/"' not in page and "Perak Enrolled" not in page
         assert PartnerModel.objects.count() == 1
 
     def test_similar_name_in_same_regency_warns_then_accepts_confirmation(self, client, staf_hk, make_partner):

@@ -115,6 +115,7 @@ class ProgramDetailView(DetailView):
         context.update(
             can_manage=services.can_manage_program(user, program),
             can_record=services.can_record_activities(user, program),
+            pending_enrollment_requests=program.enrollment_requests.visible_to(user).pending().count(),
             sdgs=program.sdgs.order_by("number"),
             target_regions=program.target_regions.order_by("code"),
             region_only=user.region.name if scope_for(user).region_code else None,

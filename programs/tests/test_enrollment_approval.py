@@ -168,6 +168,13 @@ class TestPages:
         page = client.get(reverse("programs:enrollment-request-list")).content.decode()
         assert "Menunggu persetujuan" in page
 
+    def test_the_program_page_links_to_the_waiting_requests(self, client, hk_program, pln_partner, staf_hk, manajer_hk):
+        ask(hk_program, pln_partner, staf_hk)
+        client.force_login(manajer_hk)
+        client.cookies["django_language"] = "id"
+        page = client.get(reverse("programs:program-detail", args=[hk_program.pk])).content.decode()
+        assert reverse("programs:enrollment-request-list") in page and "1 menunggu" in page
+
     def test_another_company_sees_no_request(self, client, hk_program, pln_partner, staf_hk, manajer_pln):
         request = ask(hk_program, pln_partner, staf_hk)
         client.force_login(manajer_pln)
@@ -184,3 +191,30 @@ class TestPages:
         page = client.get(reverse("programs:enrollment-request-list")).content.decode()
         removed = page[page.index('id="removed-enrollments"') :]
         assert "Tenun Songket Palembang" in removed and staf_hk.display_name in removed
+
+
+class TestApi:
+    def test_requests_are_listed_within_the_company_and_decided_by_another_manager(
+        self, client, hk_program, pln_partner, staf_hk, manajer_hk, manajer_pln
+    ):
+        from programs.tests.test_api import bearer
+
+        request = ask(hk_program, pln_partner, staf_hk)
+        url = "/api/v1/enrollment-requests/"
+        listed = client.get(url, {"status": "pending"}, **bearer(manajer_hk)).json()["results"]
+        assert [(r["id"], r["status"], r["requested_by"]) for r in listed] == [(request.pk, "pending", staf_hk.pk)]
+        assert client.get(url, **bearer(manajer_pln)).json()["results"] == []
+        assert client.post(f"{url}{request.pk}/approve/", **bearer(manajer_pln)).status_code == 404
+        assert client.post(f"{url}{request.pk}/approve/", **bearer(staf_hk)).status_code == 403
+        refused = client.post(
+            f"{url}{request.pk}/refuse/",
+            {"note": "Bukan sasaran"},
+            content_type="application/json",
+            **bearer(manajer_hk),
+        )
+        assert refused.status_code == 200 and refused.json()["status"] == "refused"
+        assert refused.json()["decision_note"] == "Bukan sasaran"
+        again = client.post(
+            f"{url}{request.pk}/approve/", **bearer(make_user("m3.hk", Role.MANAJER, company=hk_program.company))
+        )
+        assert again.status_code == 400 and not Enrollment.objects.filter(program=hk_program).exists()

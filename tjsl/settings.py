@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Absolute base URL for links in e-mails and documents made without a request.
+    # Background work queued while the broker was down goes out when it is back.
+    "outbox-dispatch": {
+        "task": "tjsl.tasks.outbox_dispatch",
+        "schedule": 60,
+    },
 TJSL_SITE_URL = env_str("TJSL_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Authentication and access ---------------------------------------------------

@@ -1,0 +1,13 @@
+"""Celery tasks of the project package: the outbox dispatcher."""
+
+from celery import shared_task
+
+
+@shared_task(soft_time_limit=50, time_limit=60)
+def outbox_dispatch() -> int:
+    """Send the outbox messages still unsent (the broker was down, or a process stopped after
+    its commit) and forget those sent a week ago; beat runs it every minute."""
+    from .outbox import outbox_deliver, outbox_purge
+
+    outbox_purge()
+    return outbox_deliver()

@@ -54,8 +54,10 @@ STATUS_ID = {
 }
 # Statuses whose BAST is a final, numbered record rather than a draft.
 NUMBERED_STATUSES = (Status.APPROVED, Status.HANDED_OVER, Status.VERIFIED)
-# What every item is stated to be in when handed over (no condition is recorded per item).
+# What every physical item is stated to be in when handed over (no condition is recorded per item).
 ITEM_CONDITION = "Baik"
+# Kinds that are goods one can inspect; training, services and cash have no condition.
+PHYSICAL_KINDS = ("peralatan", "bahan_baku")
 
 
 def date_long_id(day: date) -> str:
@@ -156,7 +158,7 @@ def _items(disbursement: Disbursement) -> list[BastItem]:
             description=item.description,
             quantity=quantity_id(item.quantity),
             unit=item.unit,
-            condition=ITEM_CONDITION,
+            condition=ITEM_CONDITION if item.kind in PHYSICAL_KINDS else "",
             unit_value=item.unit_value,
             total=item.total,
         )
@@ -166,9 +168,13 @@ def _items(disbursement: Disbursement) -> list[BastItem]:
 
 def _members(disbursement: Disbursement, user) -> list[BastMember]:
     """Names and amounts only: the attachment never carries a member's NIK or address, and
-    lists only the members the reader may see (a regional reader gets their region's)."""
+    lists only the members the reader may see (a regional reader gets their region's).
+    A member allocated nothing is no beneficiary: no line and no signature for them."""
     allocations = (
-        disbursement.allocations.visible_to(user).select_related("partner").order_by("partner__business_name", "pk")
+        disbursement.allocations.visible_to(user)
+        .filter(amount__gt=0)
+        .select_related("partner")
+        .order_by("partner__business_name", "pk")
     )
     return [
         BastMember(number=index, name=a.partner.business_name, owner=a.partner.owner_name, amount=a.amount)
@@ -191,6 +197,7 @@ def bast_context(*, disbursement: Disbursement, user, verify_url: str) -> dict:
     """Everything bast.html shows, already in Indonesian and in the reader's privacy level."""
     is_final = disbursement.status in NUMBERED_STATUSES
     day = disbursement.handed_on
+    items = _items(disbursement)
     return {
         "handover": disbursement,
         "is_final": is_final,
@@ -207,7 +214,8 @@ def bast_context(*, disbursement: Disbursement, user, verify_url: str) -> dict:
         "is_group": disbursement.group_id is not None,
         "receiver_nik": _receiver_nik(disbursement, user),
         "recipient_address": _recipient_address(disbursement, user),
-        "items": _items(disbursement),
+        "items": items,
+        "has_goods": any(item.condition for item in items),
         "total": disbursement.total,
         "members": _members(disbursement, user) if disbursement.group_id else [],
         "members_region": _reader_region(user) if disbursement.group_id else "",

@@ -14,21 +14,15 @@ signed record, and its details stay private.
 import mimetypes
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from tjsl.downloads import private_download as _private_download
 from tjsl.pdf import render_pdf
 
 from .documents import NUMBERED_STATUSES, bast_context, bast_queryset, document_filename, verification_url
 from .models import Disbursement, Evidence
-
-
-def _private_download(file, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

@@ -1,9 +1,14 @@
 """The filtered partner list as .xlsx or .csv, personal data masked unless allowed."""
 
+import datetime
+from types import SimpleNamespace
+
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from .imports import rows_csv, rows_workbook
-from .models import NikViewLog, SizeClass
+from .filters import PartnerFilter
+from .imports import rows_csv, rows_workbook, rows_write
+from .models import NikViewLog, Partner, SizeClass
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, with_pii_visibility
 from .validators import display_phone
 
@@ -78,3 +83,39 @@ def partners_export(queryset, user, fmt: str) -> bytes:
     if fmt == "csv":
         return rows_csv(export_header(), rows)
     return rows_workbook(export_header(), rows)
+
+
+# --- Big exports, made by a worker --------------------------------------------------------------
+
+PROGRESS_EVERY = 2000
+
+
+def export_queryset(user, params: QueryDict, request=None):
+    """The partners of the list page with these filters, within the user's scope.
+
+    The worker has no request: it passes the stored filters, and the user stands in for it.
+    """
+    request = request or SimpleNamespace(user=user, GET=params)
+    base = Partner.objects.visible_to(user)
+    filterset = PartnerFilter(params or None, queryset=base, request=request)
+    return filterset.qs if filterset.is_bound and filterset.is_valid() else base
+
+
+def export_filename(fmt: str, day: datetime.date) -> str:
+    return f"mitra-binaan-{day:%Y%m%d}.{fmt}"
+
+
+def partners_export_write(handle, queryset, user, fmt: str, progress=None) -> int:
+    """Write the export to a binary file row by row; `progress(n)` is told every few thousand rows."""
+    written = 0
+
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            yield row
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written)
+
+    rows_write(handle, fmt, export_header(), counted(export_rows(queryset, user)))
+    return written

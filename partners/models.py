@@ -520,8 +520,6 @@ class PartnerImport(models.Model):
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     created_count = models.PositiveIntegerField(_("partners created"), default=0)
-    # One entry per data row: {"line": 2, "data": {...}, "errors": ["..."]}.
-    rows = models.JSONField(_("rows"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
     company = models.ForeignKey(
         "accounts.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("company")
@@ -549,3 +547,95 @@ class PartnerImport(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class PartnerImportRow(models.Model):
+    """One data row of an import as read, with its errors and the values it would create.
+
+    Rows are their own table so that pages and the API read them a page at a time in SQL.
+    """
+
+    partner_import = models.ForeignKey(
+        PartnerImport, on_delete=models.CASCADE, related_name="row_set", verbose_name=_("partner import")
+    )
+    line = models.PositiveIntegerField(_("line"))
+    data = models.JSONField(_("cells"), default=dict)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    has_errors = models.BooleanField(_("has errors"), default=False)
+    # The checked values for Partner (JSON-ready), or null when the row has errors.
+    clean = models.JSONField(_("checked values"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner_import", "line"]
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        constraints = [
+            models.UniqueConstraint(fields=["partner_import", "line"], name="partners_import_row_line_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["partner_import", "line"], condition=Q(has_errors=True), name="partners_import_row_faulty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_import_id}:{self.line}"
+
+
+def export_upload_to(instance, filename: str) -> str:
+    return f"partners/exports/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+
+
+class PartnerExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the user who asked for an export sees it: it holds what their scope showed them."""
+        return self.filter(created_by_id=user.pk)
+
+
+class PartnerExport(models.Model):
+    """A big partner list export, made by a worker and downloaded by its requester when done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", ".xlsx"
+        CSV = "csv", ".csv"
+
+    fmt = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # The list's filters as they were in the address (?q=…&province=…), applied again by the worker.
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=export_upload_to, blank=True, max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = PartnerExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("partner export")
+        verbose_name_plural = _("partner exports")
+        constraints = [
+            models.CheckConstraint(condition=Q(fmt__in=["xlsx", "csv"]), name="partners_export_fmt_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_fmt_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0

@@ -1,4 +1,4 @@
-"""Background work of the registry: big imports. Tasks take an id and call one service."""
+"""Background work of the registry: big imports and exports. Tasks take an id and call one service."""
 
 import logging
 
@@ -32,4 +32,16 @@ def partner_import_commit_task(import_id: int) -> None:
     except Exception:
         logger.exception("partner import %s: import failed", import_id)
         services.partner_import_fail(import_id=import_id, message=_("The rows could not be imported."))
+        raise
+
+
+@shared_task(acks_late=True, soft_time_limit=14 * 60, time_limit=15 * 60)
+def partner_export_task(export_id: int) -> None:
+    try:
+        services.partner_export_produce(export_id=export_id)
+    except SoftTimeLimitExceeded:
+        services.partner_export_fail(export_id=export_id, message=_("Making the file took too long."))
+    except Exception:
+        logger.exception("partner export %s failed", export_id)
+        services.partner_export_fail(export_id=export_id, message=_("The file could not be made."))
         raise

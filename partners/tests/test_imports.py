@@ -107,7 +107,7 @@ class TestImportPages:
                 ]
             ),
         )
-        errors = [r["errors"] for r in job.rows]
+        errors = [r.errors for r in job.row_set.order_by("line")]
         assert len(errors[0]) == 1 and not errors[1] and len(errors[2]) == 1 and len(errors[3]) == 2
 
     def test_another_users_import_is_not_found(self, client, staf_hk, staf_pln):

@@ -384,6 +384,15 @@ class TestGroupAndPartnerNestedLists:
             assert response.status_code == 200
             assert sorted(row["business_name"] for row in response.json()["results"]) == sorted(reader.partners)
 
+    def test_partner_exports_of_a_program_or_a_group(self, as_reader, world, reader):
+        client = as_reader(reader)
+        for query, reachable in ((f"program={world.program.pk}", reader.program), (f"group={world.group.pk}", True)):
+            for fmt in ("csv", "xlsx"):
+                response = client.get(f"{reverse('partners:partner-export', args=[fmt])}?{query}")
+                assert response.status_code == 200
+                if fmt == "csv":
+                    shows_only(response.content.decode("utf-8-sig"), reader, reader.partners if reachable else [])
+
     def test_partner_page_lists_only_groups_in_reach(self, as_reader, world, reader):
         client = as_reader(reader)
         maluku = world.partners[MALUKU]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
 from tjsl.templatetags.tjsl_format import rupiah
+from tjsl.uploads import validate_upload
 
 from .models import (
     COMMITTED_STATUSES,
@@ -506,20 +506,6 @@ def disbursement_approve(*, disbursement: Disbursement, actor) -> Disbursement:
     disbursement.save(update_fields=["year", "number", "sequence", "approved_by", "approved_at"])
     _transition(disbursement, to=Status.APPROVED, actor=actor)
     return disbursement
-
-
-def validate_upload(upload: UploadedFile, *, allowed: set[str], max_bytes: int, field: str) -> str:
-    """Check the type from the content, not the name; returns the detected MIME type."""
-    if upload.size > max_bytes:
-        raise ValidationError(
-            {field: _("%(name)s is too large (maximum %(max)s MB).") % {"name": upload.name, "max": max_bytes // 2**20}}
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in allowed:
-        raise ValidationError({field: _("%(name)s is not an accepted file type.") % {"name": upload.name}})
-    return kind.mime
 
 
 @transaction.atomic

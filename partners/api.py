@@ -184,6 +184,15 @@ class PartnerSerializer(serializers.ModelSerializer):
     pii_visible = serializers.SerializerMethodField(
         help_text=_("Whether NIK, NPWP, phone and address are shown unmasked to you.")
     )
+    confirm_similar = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "A business name like one already registered in the same regency is refused with an error on "
+            "confirm_similar; send true to register it all the same."
+        ),
+    )
 
     class Meta:
         model = Partner
@@ -211,6 +220,7 @@ class PartnerSerializer(serializers.ModelSerializer):
             "naik_kelas",
             "has_export",
             "pii_visible",
+            "confirm_similar",
             "created_at",
             "updated_at",
         ]
@@ -360,10 +370,16 @@ class PartnerViewSet(
                 partner=self.get_object(), actor=self.request.user, **serializer.validated_data
             )
             return
-        serializer.instance = services.partner_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.partner_create(actor=self.request.user, **self._entry(serializer))
 
     def perform_update(self, serializer):
-        services.partner_update(partner=serializer.instance, actor=self.request.user, **serializer.validated_data)
+        services.partner_update(partner=serializer.instance, actor=self.request.user, **self._entry(serializer))
+
+    @staticmethod
+    def _entry(serializer) -> dict:
+        """A person's entry: look-alike names are checked unless confirm_similar was sent true."""
+        data = dict(serializer.validated_data)
+        return {**data, "confirm_similar": bool(data.get("confirm_similar", False))}
 
     @extend_schema(methods=["GET"], request=None, responses=ExportMilestoneSerializer(many=True), filters=False)
     @extend_schema(
@@ -703,24 +719,24 @@ class PartnerImportSerializer(serializers.ModelSerializer):
 
     def _rows_page(self, job) -> tuple[list, int | None]:
         """The rows of this response (the faulty ones when there are any) and where the next ones start."""
+        rows = job.rows or []
+        if job.error_rows:
+            rows = [row for row in rows if row.get("errors")]
         request = self.context.get("request")
         start = request.query_params.get("rows_from", "0") if request is not None else "0"
         if not start.isdigit():
             raise serializers.ValidationError({"rows_from": [_("Give a whole number, 0 or more.")]})
-        start = min(int(start), job.total_rows)  # no import has more rows; keeps OFFSET small
-        # LIMIT/OFFSET in SQL, one row more than shown to know whether others follow.
-        rows = list(views.import_rows(job)[start : start + IMPORT_ROWS_PER_RESPONSE + 1])
-        following = start + IMPORT_ROWS_PER_RESPONSE
-        return rows[:IMPORT_ROWS_PER_RESPONSE], following if len(rows) > IMPORT_ROWS_PER_RESPONSE else None
+        following = int(start) + IMPORT_ROWS_PER_RESPONSE
+        return rows[int(start) : following], following if following < len(rows) else None
 
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, job) -> list:
         rows = []
         for row in self._page[0]:
-            data = {key: str(value) for key, value in row.data.items()}
+            data = {key: str(value) for key, value in row.get("data", {}).items()}
             if "owner_nik" in data:
                 data["owner_nik"] = mask_nik(data["owner_nik"])
-            rows.append({"line": row.line, "data": data, "errors": [str(e) for e in row.errors]})
+            rows.append({"line": row.get("line"), "data": data, "errors": [str(e) for e in row.get("errors", [])]})
         return rows
 
     def get_rows_next_from(self, job) -> int | None:

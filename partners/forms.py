@@ -15,8 +15,7 @@ from regions.models import Region
 from tjsl.forms import RupiahField
 
 from .models import Assessment, BusinessGroup, ExportMilestone, Partner
-from .selectors import partners_similar
-from .services import PARTNER_FIELDS
+from .services import PARTNER_FIELDS, SimilarBusinessError, partner_similar_check
 from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
 
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
@@ -111,13 +110,16 @@ class PartnerForm(forms.ModelForm):
         data = super().clean()
         regency = data.get("regency")
         changed_name = not self.instance.pk or "business_name" in self.changed_data or "regency" in self.changed_data
-        if regency and data.get("business_name") and changed_name and not data.get("confirm_similar"):
-            self.similar = list(
-                partners_similar(
-                    business_name=data["business_name"], regency_id=regency.pk, exclude_pk=self.instance.pk
+        if regency and data.get("business_name") and changed_name:
+            try:
+                partner_similar_check(
+                    business_name=data["business_name"],
+                    regency_id=regency.pk,
+                    exclude_pk=self.instance.pk,
+                    confirmed=bool(data.get("confirm_similar")),
                 )
-            )
-            if self.similar:
+            except SimilarBusinessError as exc:
+                self.similar = exc.similar
                 self.fields["confirm_similar"] = self.declared_fields["confirm_similar"]
                 names = format_html_join(
                     ", ",
@@ -131,7 +133,8 @@ class PartnerForm(forms.ModelForm):
         return data
 
     def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_similar"}
+        data = {k: v for k, v in self.cleaned_data.items() if k != "confirm_similar"}
+        return {**data, "confirm_similar": bool(self.cleaned_data.get("confirm_similar"))}
 
 
 class AssessmentForm(forms.ModelForm):

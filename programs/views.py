@@ -473,7 +473,7 @@ enrollment_request_refuse = _enrollment_decision_view(
 
 @require_POST
 def enrollment_remove(request, pk):
-    enrollment = get_object_or_404(Enrollment.objects.select_related("partner"), pk=pk)
+    enrollment = get_object_or_404(Enrollment.objects.visible_to(request.user).select_related("partner"), pk=pk)
     program_for(request.user, enrollment.program_id, record=True)
     services.enrollment_remove(enrollment=enrollment, actor=request.user)
     messages.success(request, _("%(partner)s removed from the program.") % {"partner": enrollment.partner})
@@ -527,7 +527,9 @@ class ParticipantAddView(View):
 
 @require_POST
 def participant_remove(request, pk):
-    participant = get_object_or_404(ActivityParticipant.objects.select_related("partner"), pk=pk)
+    participant = get_object_or_404(
+        ActivityParticipant.objects.visible_to(request.user).select_related("partner"), pk=pk
+    )
     activity_for(request.user, participant.activity_id, record=True)
     services.activity_participant_remove(participant=participant, actor=request.user)
     messages.success(request, _("%(partner)s removed from the activity.") % {"partner": participant.partner})

@@ -489,3 +489,20 @@ def test_a_company_report_gives_its_budgets_only_to_roles_that_may_read_them(
     for fmt in ("pdf", "xlsx"):
         assert client.get(reverse("reports:report-download", args=[report.pk, fmt])).status_code == status
         assert client.get(f"/api/v1/reports/{report.pk}/{fmt}/").status_code == status
+
+
+@pytest.mark.parametrize("action", ["enrollment", "participant"])
+def test_regional_staff_cannot_remove_a_row_outside_their_region_by_its_id(client, world, staf_hk_sumsel, action):
+    """The remove buttons of rows one may not see: 404, nothing removed, no name in the answer."""
+    maluku = world.partners[MALUKU]
+    if action == "enrollment":
+        row = world.program.enrollments.get(partner=maluku)
+        url = reverse("programs:enrollment-remove", args=[row.pk])
+    else:
+        row = world.ogan_ilir_activity.participants.get(partner=maluku)
+        url = reverse("programs:participant-remove", args=[row.pk])
+    client.force_login(staf_hk_sumsel)
+    response = client.post(url, follow=True)
+    assert response.status_code == 404
+    assert MALUKU not in response.content.decode()
+    assert type(row).objects.filter(pk=row.pk).exists()

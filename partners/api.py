@@ -719,24 +719,24 @@ class PartnerImportSerializer(serializers.ModelSerializer):
 
     def _rows_page(self, job) -> tuple[list, int | None]:
         """The rows of this response (the faulty ones when there are any) and where the next ones start."""
-        rows = job.rows or []
-        if job.error_rows:
-            rows = [row for row in rows if row.get("errors")]
         request = self.context.get("request")
         start = request.query_params.get("rows_from", "0") if request is not None else "0"
         if not start.isdigit():
             raise serializers.ValidationError({"rows_from": [_("Give a whole number, 0 or more.")]})
-        following = int(start) + IMPORT_ROWS_PER_RESPONSE
-        return rows[int(start) : following], following if following < len(rows) else None
+        start = min(int(start), job.total_rows)  # no import has more rows; keeps OFFSET small
+        # LIMIT/OFFSET in SQL, one row more than shown to know whether others follow.
+        rows = list(views.import_rows(job)[start : start + IMPORT_ROWS_PER_RESPONSE + 1])
+        following = start + IMPORT_ROWS_PER_RESPONSE
+        return rows[:IMPORT_ROWS_PER_RESPONSE], following if len(rows) > IMPORT_ROWS_PER_RESPONSE else None
 
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, job) -> list:
         rows = []
         for row in self._page[0]:
-            data = {key: str(value) for key, value in row.get("data", {}).items()}
+            data = {key: str(value) for key, value in row.data.items()}
             if "owner_nik" in data:
                 data["owner_nik"] = mask_nik(data["owner_nik"])
-            rows.append({"line": row.get("line"), "data": data, "errors": [str(e) for e in row.get("errors", [])]})
+            rows.append({"line": row.line, "data": data, "errors": [str(e) for e in row.errors]})
         return rows
 
     def get_rows_next_from(self, job) -> int | None:

@@ -10,15 +10,20 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import coordinate_to_tuple
+from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from regions.models import Region
-from tjsl.text import spreadsheet_cell, validate_field_text
+from tjsl.text import printable, spreadsheet_cell, validate_field_text
 
 from .models import Partner, Sector
 from .validators import clean_digits, nik_errors, normalise_phone, validate_nib, validate_npwp
@@ -54,6 +59,123 @@ neutralise = spreadsheet_cell
 
 
 # --- Reading ------------------------------------------------------------------------------
+# Files are streamed: rows are read one at a time and never held all at once, and every
+# dimension of the file is bounded before or while it is read (see docs/reliability.md).
+
+MAX_COLUMNS = 50  # the template has 15; a wider first row is not a partner list
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an .xlsx is a zip: bound what it unpacks to
+MAX_LINE_CHARS = 64 * 1024  # one line of a .csv
+
+
+def max_rows() -> int:
+    return settings.TJSL_IMPORT_MAX_ROWS
+
+
+def too_many_rows_error() -> ImportFileError:
+    return ImportFileError(
+        _("The file has more than %(max)s rows; split it into files of at most %(max)s rows.")
+        % {"max": intcomma(max_rows())}
+    )
+
+
+class UnreadableValue(str):
+    """A cell whose stored value does not fit its type (e.g. text cached in a number cell)."""
+
+
+class _TolerantSheetParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, but a cell it cannot convert becomes an UnreadableValue
+    (reported on its row) instead of an exception that ends the whole file."""
+
+    def parse_cell(self, element):
+        try:
+            return super().parse_cell(element)
+        except (ValueError, TypeError, IndexError, OverflowError):
+            coordinate = element.get("r")
+            try:
+                row, column = coordinate_to_tuple(coordinate) if coordinate else (self.row_counter, self.col_counter)
+            except (ValueError, TypeError) as exc:
+                raise ImportFileError(_("This is not a readable .xlsx file.")) from exc
+            raw = element.findtext(VALUE_TAG) or ""
+            return {"row": row, "column": column, "value": UnreadableValue(raw), "data_type": "e", "style_id": 0}
+
+
+def check_xlsx_archive(handle) -> int:
+    """Refuse a damaged .xlsx, or one that unpacks to more than MAX_UNPACKED_BYTES, before reading
+    it; returns what it unpacks to (read from the zip's directory, nothing is unpacked)."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("This is not a readable .xlsx file.")) from exc
+    finally:
+        handle.seek(0)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise too_many_rows_error()
+    return unpacked
+
+
+def _rows_from_xlsx(handle) -> Iterator[tuple[int, list]]:
+    """(line, values) of the first sheet, streamed by openpyxl's read-only parser."""
+    check_xlsx_archive(handle)
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("This is not a readable .xlsx file.")) from exc
+    try:
+        if (sheet.max_row or 0) > max_rows() + 1:  # the declared size: refused before reading a row
+            raise too_many_rows_error()
+        with sheet._get_source() as source:
+            parser = _TolerantSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            cells_read = 0
+            for line, cells in parser.parse():
+                cells_read += len(cells)
+                if cells_read > (max_rows() + 1) * MAX_COLUMNS:
+                    raise too_many_rows_error()
+                values = [None] * min(MAX_COLUMNS + 1, max((c["column"] for c in cells), default=0))
+                for cell in cells:
+                    if cell["column"] <= len(values):
+                        values[cell["column"] - 1] = cell["value"]
+                yield line, values
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a broken sheet XML
+        raise ImportFileError(_("This is not a readable .xlsx file.")) from exc
+    finally:
+        workbook.close()
+
+
+def _bounded_lines(text) -> Iterator[str]:
+    for number, line in enumerate(text, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFileError(_("Line %(line)d of the file is too long to be a partner.") % {"line": number})
+        yield line
+
+
+def _rows_from_csv(handle) -> Iterator[tuple[int, list]]:
+    sample = handle.read(8192).decode("utf-8-sig", errors="replace")
+    handle.seek(0)
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
+    reader = csv.reader(_bounded_lines(text), dialect)
+    try:
+        for values in reader:
+            yield reader.line_num, values
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Line %(line)d of the file cannot be read as CSV.") % {"line": reader.line_num}
+        ) from exc
+    finally:
+        text.detach()  # the caller closes the file
 
 
 def _cell_text(value) -> str:
@@ -68,53 +190,82 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _rows_from_xlsx(content: bytes) -> Iterator[list]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("This is not a readable .xlsx file.")) from exc
-    sheet = workbook.worksheets[0]
-    yield from sheet.iter_rows(values_only=True)
-    workbook.close()
+def _read_errors(cells: dict) -> list[str]:
+    """Cells whose stored value does not fit their type. (Control characters are refused by
+    the text check of each column, like everywhere else: tjsl.text.)"""
+    return [
+        _("%(column)s: the cell holds “%(value)s”, which is not a value of its type; type it again.")
+        % {"column": column, "value": printable(value[:50])}
+        for column, value in cells.items()
+        if isinstance(value, UnreadableValue)
+    ]
 
 
-def _rows_from_csv(content: bytes) -> Iterator[list]:
-    text = content.decode("utf-8-sig", errors="replace")
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    yield from csv.reader(io.StringIO(text), dialect)
+def storable(value):
+    """Text as it can be kept in a JSON column (PostgreSQL refuses NUL) and shown again."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
 
 
-def read_rows(content: bytes, filename: str) -> list[dict]:
-    """The data rows as {"line": n, "data": {column: text}}; raises ImportFileError."""
+def read_rows(handle, filename: str) -> Iterator[dict]:
+    """The data rows, one at a time, as {"line": n, "data": {column: text}, "errors": [...]}.
+
+    `handle` is a binary file; errors here are problems of reading a cell. Raises
+    ImportFileError (while iterating) for files that cannot be a partner list at all,
+    including one with more than TJSL_IMPORT_MAX_ROWS rows.
+    """
     name = filename.lower()
     if name.endswith(".xlsx"):
-        raw = _rows_from_xlsx(content)
+        raw = _rows_from_xlsx(handle)
     elif name.endswith(".csv"):
-        raw = _rows_from_csv(content)
+        raw = _rows_from_csv(handle)
     else:
         raise ImportFileError(_("Upload an .xlsx or .csv file."))
+    try:
+        yield from _data_rows(raw)
+    finally:
+        raw.close()  # before the caller closes the file
+
+
+def _data_rows(raw: Iterator[tuple[int, list]]) -> Iterator[dict]:
     header = None
-    rows = []
-    for line, values in enumerate(raw, start=1):
-        cells = [_cell_text(v) for v in values]
+    count = last_line = 0
+    for line, values in raw:
+        if line <= last_line:  # rows out of order: a damaged or hand-made sheet
+            raise ImportFileError(_("This is not a readable .xlsx file."))
+        last_line = line
         if header is None:
-            header = [c.strip().lower() for c in cells]
-            missing = REQUIRED - set(header)
-            if missing:
-                raise ImportFileError(
-                    _("The first row must name the columns; missing: %(columns)s.")
-                    % {"columns": ", ".join(sorted(missing))}
-                )
+            header = _header([_cell_text(v) for v in values])
             continue
-        if not any(cells):
+        if not any(v not in (None, "") for v in values):
             continue
-        data = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(header) if col in COLUMN_NAMES}
-        rows.append({"line": line, "data": data, "errors": []})
+        count += 1
+        if count > max_rows():
+            raise too_many_rows_error()
+        cells = {col: values[i] for i, col in enumerate(header) if col in COLUMN_NAMES and i < len(values)}
+        data = {col: _cell_text(cells.get(col)) for col in header if col in COLUMN_NAMES}
+        yield {"line": line, "data": data, "errors": _read_errors(cells)}
     if header is None:
         raise ImportFileError(_("The file is empty."))
-    return rows
+
+
+def _header(cells: list[str]) -> list[str]:
+    if len(cells) > MAX_COLUMNS:
+        raise ImportFileError(
+            _("The first row has more than %(n)d columns; use the template's columns.") % {"n": MAX_COLUMNS}
+        )
+    header = [printable(c).strip().lower() for c in cells]
+    missing = REQUIRED - set(header)
+    if missing:
+        raise ImportFileError(
+            _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
+        )
+    return header
 
 
 # --- Checking -------------------------------------------------------------------------------
@@ -134,18 +285,23 @@ def parse_date(text: str) -> datetime.date:
 class RowChecker:
     """Checks rows against the reference data and the registry, loaded once per file."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict] = ()):
         self.today = datetime.date.today()
         self.regencies = dict(Region.objects.regencies().values_list("code", "id"))
-        district_codes = {r["data"].get("district_code", "").strip() for r in rows} - {""}
-        self.districts = dict(Region.objects.districts().filter(code__in=district_codes).values_list("code", "id"))
-        self.existing_niks = self._existing("owner_nik", {clean_digits(r["data"].get("owner_nik")) for r in rows})
-        self.existing_nibs = self._existing("nib", {clean_digits(r["data"].get("nib")) for r in rows})
         self.seen: dict[tuple[str, str], int] = {}
         self.sectors = {value: value for value, _label in Sector.choices} | {
             str(label).lower(): value for value, label in Sector.choices
         }
         self.statuses = {value for value, _label in Partner.Status.choices}
+        self.load(rows)
+
+    def load(self, rows: list[dict]) -> None:
+        """Look up the districts and identifiers of these rows: a file is checked chunk by chunk,
+        while duplicates inside the file are remembered across chunks (self.seen)."""
+        district_codes = {r["data"].get("district_code", "").strip() for r in rows} - {""}
+        self.districts = dict(Region.objects.districts().filter(code__in=district_codes).values_list("code", "id"))
+        self.existing_niks = self._existing("owner_nik", {clean_digits(r["data"].get("owner_nik")) for r in rows})
+        self.existing_nibs = self._existing("nib", {clean_digits(r["data"].get("nib")) for r in rows})
 
     @staticmethod
     def _existing(field: str, values: set[str]) -> set[str]:
@@ -161,7 +317,7 @@ class RowChecker:
     def check(self, row: dict) -> dict:
         """Fill row["errors"] and row["clean"] (JSON-ready values for Partner)."""
         data = row["data"]
-        errors: list[str] = []
+        errors: list[str] = list(row.get("errors") or [])  # cells that could not be read
         clean: dict = {}
 
         def text(col: str, max_length: int) -> str:
@@ -342,24 +498,37 @@ def _save(workbook: Workbook) -> bytes:
 
 
 def rows_workbook(header: list[str], rows: Iterable[list]) -> bytes:
+    buffer = io.BytesIO()
+    rows_write(buffer, "xlsx", header, rows)
+    return buffer.getvalue()
+
+
+def rows_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    buffer = io.BytesIO()
+    rows_write(buffer, "csv", header, rows)
+    return buffer.getvalue()
+
+
+def rows_write(handle, fmt: str, header: list[str], rows: Iterable[list]) -> None:
+    """Write the rows as .xlsx or .csv (UTF-8 with a BOM, for Excel) to a binary file, row by row."""
+    if fmt == "csv":
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([neutralise(v) for v in row])
+        text.flush()
+        text.detach()
+        return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("partners")
     sheet.append(header)
     for row in rows:
         sheet.append([neutralise(v) for v in row])
-    return _save(workbook)
+    workbook.save(handle)
 
 
-def rows_csv(header: list[str], rows: Iterable[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def rejected_rows_workbook(rows: list[dict]) -> bytes:
+def rejected_rows_workbook(rows: Iterable[dict]) -> bytes:
     """The rows that failed, as uploaded, with their reasons in a last column."""
     header = ["line", *COLUMN_NAMES, "errors"]
     body = (

@@ -1,9 +1,15 @@
 """Writes to the partner registry. Every function is atomic and records who acted."""
 
 import datetime
+import itertools
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -11,10 +17,21 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
+from tjsl.outbox import outbox_send
 from tjsl.uploads import EXTENSIONS, PDF_TYPES, PHOTO_TYPES, validate_upload
 
-from .imports import RowChecker, read_rows
-from .models import Assessment, BusinessGroup, ExportMilestone, Membership, Partner, PartnerImport, SizeClass
+from .imports import ImportFileError, RowChecker, check_xlsx_archive, read_rows, storable
+from .models import (
+    Assessment,
+    BusinessGroup,
+    ExportMilestone,
+    Membership,
+    Partner,
+    PartnerExport,
+    PartnerImport,
+    PartnerImportRow,
+    SizeClass,
+)
 from .privacy import identifier_checks_log, identifier_checks_take, partner_pii_visible
 from .selectors import companies_assisting, companies_holding_data, partners_similar
 from .sizing import size_class_for, thresholds_load
@@ -392,34 +409,56 @@ def membership_end(*, membership: Membership, left_on: datetime.date, actor) -> 
 
 # --- Import -------------------------------------------------------------------------------------
 
-# Files with more data rows than this are checked and committed by a Celery worker.
+# The request itself checks only files of at most IMPORT_INLINE_BYTES (unpacked, for an .xlsx)
+# with at most IMPORT_BACKGROUND_ROWS data rows (it reads no further than that); any other file
+# is stored and read, streamed, by a Celery worker. Files hold at most TJSL_IMPORT_MAX_ROWS rows.
 IMPORT_BACKGROUND_ROWS = 300
-IMPORT_PROGRESS_EVERY = 500
+IMPORT_INLINE_BYTES = 1024 * 1024
+IMPORT_CHUNK = 500  # rows checked, looked up and saved together; progress is saved after each
 
 
 def partner_import_start(*, actor, uploaded_file) -> PartnerImport:
-    """Store the upload and check it now (small files) or in the background (big ones)."""
+    """Store the upload and check it now (a small file) or have a worker read and check it."""
     if not actor.has_perm("partners.add_partner"):
         raise PermissionDenied
-    content = uploaded_file.read()
-    rows = read_rows(content, uploaded_file.name)  # raises ImportFileError for unreadable files
-    uploaded_file.seek(0)
-    job = PartnerImport(
-        original_name=uploaded_file.name[:200],
-        created_by=actor,
-        company_id=actor.company_id,
-        total_rows=len(rows),
-    )
-    job.file.save(uploaded_file.name, uploaded_file, save=False)
-    job.save()
-    if len(rows) > IMPORT_BACKGROUND_ROWS:
-        from .tasks import partner_import_validate_task
-
-        transaction.on_commit(lambda: partner_import_validate_task.delay(job.pk))
-    else:
+    rows = _import_rows_inline(uploaded_file)  # raises ImportFileError for unreadable files
+    with transaction.atomic():
+        job = PartnerImport(
+            original_name=uploaded_file.name[:200],
+            created_by=actor,
+            company_id=actor.company_id,
+            total_rows=len(rows) if rows is not None else 0,
+        )
+        job.file.save(uploaded_file.name, uploaded_file, save=False)
+        job.save()
+        if rows is None:
+            outbox_send("partners.tasks.partner_import_validate_task", job.pk)
+    if rows is not None:
         partner_import_validate(import_id=job.pk, rows=rows)
         job.refresh_from_db()
     return job
+
+
+def _import_rows_inline(uploaded_file) -> list[dict] | None:
+    """The rows of a small file, read in the request; None for a file left to the worker."""
+    name = uploaded_file.name.lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise ImportFileError(_("Upload an .xlsx or .csv file."))
+    uploaded_file.seek(0)
+    try:
+        size = uploaded_file.size
+        if name.endswith(".xlsx"):
+            size = check_xlsx_archive(uploaded_file)  # a zip bomb is refused here, whatever its size
+        if size > IMPORT_INLINE_BYTES:
+            return None
+        reader = read_rows(uploaded_file, name)
+        try:
+            rows = list(itertools.islice(reader, IMPORT_BACKGROUND_ROWS + 1))
+        finally:
+            reader.close()
+    finally:
+        uploaded_file.seek(0)
+    return rows if len(rows) <= IMPORT_BACKGROUND_ROWS else None
 
 
 def _import_progress(job: PartnerImport, **fields) -> None:
@@ -438,32 +477,93 @@ def _import_nik_checks_take(job: PartnerImport, niks: set[str]) -> bool:
     return True
 
 
+def _import_spool(job: PartnerImport, rows: list[dict] | None, spool) -> tuple[int, set[str]]:
+    """First pass: read the rows (streamed from the stored file) once, keeping them as JSON
+    lines in `spool`, a temporary file rather than memory; returns how many rows there are
+    (for the progress bar) and which NIKs."""
+    if rows is not None:
+        return _spool(rows, spool)
+    with job.file.open("rb") as handle:
+        return _spool(read_rows(handle, job.original_name), spool)
+
+
+def _spool(rows: Iterable[dict], spool) -> tuple[int, set[str]]:
+    count, niks = 0, set()
+    for row in rows:
+        count += 1
+        niks.add(clean_digits(row["data"].get("owner_nik")))
+        spool.write(json.dumps(row).encode() + b"\n")
+    spool.seek(0)
+    return count, niks - {""}
+
+
+def _spooled(spool) -> Iterator[dict]:
+    for line in spool:
+        yield json.loads(line)
+
+
+def _import_check(job: PartnerImport, rows: Iterator[dict]) -> tuple[int, int]:
+    """Second pass: check and save the rows chunk by chunk; (rows with errors, NIKs found)."""
+    checker = RowChecker()
+    error_rows = found = processed = 0
+    for chunk in _chunks(rows, IMPORT_CHUNK):
+        checker.load(chunk)
+        found += len(checker.existing_niks)
+        records = [_import_row(job, checker.check(row)) for row in chunk]
+        PartnerImportRow.objects.bulk_create(records)
+        error_rows += sum(record.has_errors for record in records)
+        processed += len(records)
+        _import_progress(job, processed_rows=processed)
+    return error_rows, found
+
+
+def _chunks(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _import_row(job: PartnerImport, row: dict) -> PartnerImportRow:
+    return PartnerImportRow(
+        partner_import=job,
+        line=row["line"],
+        data=storable(row["data"]),
+        errors=storable(row["errors"]),
+        has_errors=bool(row["errors"]),
+        clean=storable(row["clean"]),
+    )
+
+
 def partner_import_validate(*, import_id: int, rows: list[dict] | None = None) -> PartnerImport:
-    """Check every row; safe to run twice (it starts again from the stored file)."""
-    job = PartnerImport.objects.get(pk=import_id)
+    """Check every row; safe to run twice (it starts again from the stored file).
+
+    A file that cannot be a partner list (unreadable, too many rows or columns) ends as
+    'failed' with the reason, and keeps no rows.
+    """
+    job = PartnerImport.objects.select_related("created_by").get(pk=import_id)
     if job.status not in {PartnerImport.Status.PENDING, PartnerImport.Status.VALIDATING}:
         return job
-    if rows is None:
-        with job.file.open("rb") as handle:
-            rows = read_rows(handle.read(), job.original_name)
-    niks = {clean_digits(r["data"].get("owner_nik")) for r in rows} - {""}
-    if job.status == PartnerImport.Status.PENDING and not _import_nik_checks_take(job, niks):
-        return job
-    _import_progress(job, status=PartnerImport.Status.VALIDATING, total_rows=len(rows), processed_rows=0)
-    checker = RowChecker(rows)
-    identifier_checks_log(user=job.created_by, purpose="import", checked=len(niks), found=len(checker.existing_niks))
-    for index, row in enumerate(rows, start=1):
-        checker.check(row)
-        if index % IMPORT_PROGRESS_EVERY == 0:
-            _import_progress(job, processed_rows=index)
-    error_rows = sum(1 for row in rows if row["errors"])
+    with tempfile.TemporaryFile() as spool:
+        try:
+            count, niks = _import_spool(job, rows, spool)
+        except ImportFileError as exc:
+            job.row_set.all().delete()
+            _import_progress(job, status=PartnerImport.Status.FAILED, message=str(exc), finished_at=timezone.now())
+            return job
+        if job.status == PartnerImport.Status.PENDING and not _import_nik_checks_take(job, niks):
+            return job
+        job.row_set.all().delete()
+        _import_progress(
+            job, status=PartnerImport.Status.VALIDATING, total_rows=count, processed_rows=0, error_rows=0, message=""
+        )
+        error_rows, found = _import_check(job, _spooled(spool))
+    identifier_checks_log(user=job.created_by, purpose="import", checked=len(niks), found=found)
     _import_progress(
         job,
-        rows=rows,
-        processed_rows=len(rows),
+        processed_rows=count,
         error_rows=error_rows,
-        status=PartnerImport.Status.INVALID if error_rows or not rows else PartnerImport.Status.VALID,
-        message="" if rows else _("The file has no data rows."),
+        status=PartnerImport.Status.INVALID if error_rows or not count else PartnerImport.Status.VALID,
+        message="" if count else _("The file has no data rows."),
         finished_at=timezone.now(),
     )
     return job
@@ -472,38 +572,44 @@ def partner_import_validate(*, import_id: int, rows: list[dict] | None = None) -
 def partner_import_request_commit(*, job: PartnerImport, actor) -> PartnerImport:
     if job.created_by_id != actor.pk or not actor.has_perm("partners.add_partner"):
         raise PermissionDenied
-    if job.status != PartnerImport.Status.VALID:
-        raise ValidationError(_("Only a file whose rows are all valid can be imported."))
-    if job.total_rows > IMPORT_BACKGROUND_ROWS:
-        from .tasks import partner_import_commit_task
-
-        _import_progress(job, status=PartnerImport.Status.COMMITTING)
-        transaction.on_commit(lambda: partner_import_commit_task.delay(job.pk))
-        return job
-    _import_progress(job, status=PartnerImport.Status.COMMITTING)
+    with transaction.atomic():
+        # valid -> committing once, even when the button is pressed twice at the same moment
+        taken = PartnerImport.objects.filter(pk=job.pk, status=PartnerImport.Status.VALID).update(
+            status=PartnerImport.Status.COMMITTING
+        )
+        job.refresh_from_db()
+        if not taken:
+            if job.status in {PartnerImport.Status.COMMITTING, PartnerImport.Status.COMMITTED}:
+                return job
+            raise ValidationError(_("Only a file whose rows are all valid can be imported."))
+        if job.total_rows > IMPORT_BACKGROUND_ROWS:
+            outbox_send("partners.tasks.partner_import_commit_task", job.pk)
+            return job
     return partner_import_commit(import_id=job.pk)
 
 
 def partner_import_commit(*, import_id: int) -> PartnerImport:
-    """Create every partner of a checked file, with history, or none of them."""
-    job = PartnerImport.objects.select_related("created_by").get(pk=import_id)
-    if job.status != PartnerImport.Status.COMMITTING:
-        return job
-    rows = job.rows
-    # Someone may have registered one of these partners since the check.
-    recheck = RowChecker([{"data": r["data"]} for r in rows])
-    taken_nik = {r["clean"]["owner_nik"] for r in rows} & recheck.existing_niks
-    taken_nib = {r["clean"]["nib"] for r in rows} & recheck.existing_nibs
-    if taken_nik - {""} or taken_nib - {""}:
-        for row in rows:
-            if row["clean"]["owner_nik"] in taken_nik or row["clean"]["nib"] in taken_nib:
-                row["errors"] = [_("A partner with this NIK or NIB was registered after the check.")]
-        _import_progress(
-            job, rows=rows, status=PartnerImport.Status.INVALID, error_rows=sum(1 for r in rows if r["errors"])
-        )
-        return job
-    partners = [_partner_from_row(row["clean"], job) for row in rows]
+    """Create every partner of a checked file, with history, or none of them. Safe to run twice."""
     with transaction.atomic():
+        job = PartnerImport.objects.select_for_update().select_related("created_by").get(pk=import_id)
+        if job.status != PartnerImport.Status.COMMITTING:
+            return job
+        rows = list(job.row_set.order_by("line").values_list("pk", "clean"))  # at most TJSL_IMPORT_MAX_ROWS
+        # Someone may have registered one of these partners since the check.
+        recheck = RowChecker([{"data": {"owner_nik": c["owner_nik"], "nib": c["nib"]}} for _pk, c in rows])
+        taken = [
+            pk
+            for pk, c in rows
+            if (c["owner_nik"] and c["owner_nik"] in recheck.existing_niks)
+            or (c["nib"] and c["nib"] in recheck.existing_nibs)
+        ]
+        if taken:
+            job.row_set.filter(pk__in=taken).update(
+                errors=[_("A partner with this NIK or NIB was registered after the check.")], has_errors=True
+            )
+            _import_progress(job, status=PartnerImport.Status.INVALID, error_rows=len(taken))
+            return job
+        partners = [_partner_from_row(clean, job) for _pk, clean in rows]
         bulk_create_with_history(
             partners, Partner, batch_size=1000, default_user=job.created_by, default_change_reason="import"
         )
@@ -530,6 +636,63 @@ def _partner_from_row(clean: dict, job: PartnerImport) -> Partner:
 def partner_import_fail(*, import_id: int, message: str) -> None:
     PartnerImport.objects.filter(pk=import_id).update(
         status=PartnerImport.Status.FAILED, message=message[:500], finished_at=timezone.now()
+    )
+
+
+# --- Big exports -------------------------------------------------------------------------------
+
+
+def partner_export_request(*, actor, fmt: str, query: str) -> PartnerExport:
+    """Queue an export of the partner list with these filters (a query string), made by a worker."""
+    if not actor.has_perm("partners.view_partner"):
+        raise PermissionDenied
+    if fmt not in PartnerExport.Format.values:
+        raise ValidationError(_("Export as .xlsx or .csv."))
+    with transaction.atomic():
+        export = PartnerExport.objects.create(created_by=actor, fmt=fmt, query=query[:2000])
+        outbox_send("partners.tasks.partner_export_task", export.pk)
+    return export
+
+
+def partner_export_produce(*, export_id: int) -> PartnerExport:
+    """Write the file of a queued export; safe to run twice (a finished export is left alone)."""
+    from .exports import export_filename, export_queryset, partners_export_write
+
+    with transaction.atomic():
+        export = PartnerExport.objects.select_for_update(skip_locked=True).filter(pk=export_id).first()
+        if export is None or export.status not in {PartnerExport.Status.QUEUED, PartnerExport.Status.RUNNING}:
+            return export
+        export.status = PartnerExport.Status.RUNNING
+        export.save(update_fields=["status"])
+    user = export.created_by
+    queryset = export_queryset(user, QueryDict(export.query))
+    _export_progress(export, total_rows=queryset.count(), processed_rows=0)
+    with tempfile.TemporaryFile() as handle:
+        written = partners_export_write(
+            handle, queryset, user, export.fmt, progress=lambda n: _export_progress(export, processed_rows=n)
+        )
+        handle.seek(0)
+        export.file.save(export_filename(export.fmt, timezone.localdate()), File(handle), save=False)
+    _export_progress(
+        export,
+        file=export.file.name,
+        status=PartnerExport.Status.DONE,
+        total_rows=written,
+        processed_rows=written,
+        finished_at=timezone.now(),
+    )
+    return export
+
+
+def _export_progress(export: PartnerExport, **fields) -> None:
+    for key, value in fields.items():
+        setattr(export, key, value)
+    PartnerExport.objects.filter(pk=export.pk).update(**fields)
+
+
+def partner_export_fail(*, export_id: int, message: str) -> None:
+    PartnerExport.objects.filter(pk=export_id, status__in=["queued", "running"]).update(
+        status=PartnerExport.Status.FAILED, message=message[:500], finished_at=timezone.now()
     )
 
 

@@ -2,23 +2,26 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from regions.models import Region
+from tjsl.downloads import private_download
 from tjsl.uploads import EXTENSIONS
 
 from . import services
 from .charts import size_class_svg
-from .exports import partners_export
+from .exports import export_filename, export_queryset, partners_export
 from .filters import PartnerFilter, filter_form_widgets
 from .forms import (
     AssessmentForm,
@@ -31,7 +34,7 @@ from .forms import (
 )
 from .history import history_entries
 from .imports import ImportFileError, rejected_rows_workbook, template_workbook
-from .models import BusinessGroup, ExportMilestone, Membership, NikViewLog, Partner, PartnerImport
+from .models import BusinessGroup, ExportMilestone, Membership, NikViewLog, Partner, PartnerExport, PartnerImport
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible
 from .selectors import companies_assisting, group_leader_for, group_member_count
 from .validators import display_phone
@@ -101,20 +104,49 @@ class PartnerListView(PermissionMixin, ListView):
         return context
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def partner_export(request, fmt: str):
+    """The list as a file: at once when small, else (after a confirmation) made by a worker."""
     if not request.user.has_perm("partners.view_partner"):
         raise PermissionDenied
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    base = Partner.objects.visible_to(request.user)
-    filterset = PartnerFilter(request.GET or None, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    queryset = export_queryset(request.user, request.GET, request=request)
+    limit = settings.TJSL_EXPORT_SYNC_MAX_ROWS
+    if request.method == "POST":
+        export = services.partner_export_request(actor=request.user, fmt=fmt, query=request.GET.urlencode())
+        return redirect("partners:export-detail", pk=export.pk)
+    if queryset[: limit + 1].count() > limit:
+        context = {"fmt": fmt, "limit": limit, "query": request.GET.urlencode()}
+        return render(request, "partners/export_confirm.html", context)
     content = partners_export(queryset, request.user, fmt)
-    stamp = datetime.date.today().strftime("%Y%m%d")
     response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mitra-binaan-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(fmt, datetime.date.today())}"'
     return response
+
+
+def _export_for_user(request, pk: int) -> PartnerExport:
+    if not request.user.has_perm("partners.view_partner"):
+        raise PermissionDenied
+    return get_object_or_404(PartnerExport.objects.visible_to(request.user), pk=pk)
+
+
+@require_GET
+def export_detail(request, pk: int):
+    """The progress of a big export, polled by htmx while it is made, then its download link."""
+    export = _export_for_user(request, pk)
+    template = "partners/_export_status.html" if request.htmx else "partners/export_detail.html"
+    return render(request, template, {"export": export})
+
+
+@require_GET
+def export_download(request, pk: int):
+    export = _export_for_user(request, pk)
+    if export.status != PartnerExport.Status.DONE or not export.file:
+        raise Http404
+    content_type = XLSX if export.fmt == "xlsx" else "text/csv; charset=utf-8"
+    filename = export_filename(export.fmt, timezone.localtime(export.created_at).date())
+    return private_download(export.file, filename=filename, content_type=content_type)
 
 
 def partner_for_user(request, pk: int) -> Partner:
@@ -438,7 +470,8 @@ class ImportCreateView(PermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["recent"] = PartnerImport.objects.visible_to(self.request.user).defer("rows")[:10]
+        context["recent"] = PartnerImport.objects.visible_to(self.request.user)[:10]
+        context["max_rows"] = settings.TJSL_IMPORT_MAX_ROWS
         return context
 
     def form_valid(self, form):
@@ -460,18 +493,25 @@ IMPORT_PREVIEW_ROWS = 200
 IMPORT_PREVIEW_COLUMNS = ["business_name", "owner_name", "owner_nik", "nib", "regency_code", "sector", "joined_on"]
 
 
+def import_rows(job: PartnerImport):
+    """The rows to show: the faulty ones when there are any, else all; paged in SQL by the caller."""
+    rows = job.row_set.filter(has_errors=True) if job.error_rows else job.row_set.all()
+    return rows.order_by("line").defer("clean")
+
+
 @require_GET
 def import_detail(request, pk: int):
     job = _import_for_user(request, pk)
-    rows = job.rows or []
-    shown = [r for r in rows if r["errors"]][:IMPORT_PREVIEW_ROWS] if job.error_rows else rows[:IMPORT_PREVIEW_ROWS]
-    for row in shown:
-        row["preview"] = [
-            mask_nik(row["data"].get(c, "")) if c == "owner_nik" else row["data"].get(c, "")
-            for c in IMPORT_PREVIEW_COLUMNS
-        ]
+    page = None
+    if not job.in_progress:
+        page = Paginator(import_rows(job), IMPORT_PREVIEW_ROWS).get_page(request.GET.get("page"))
+        for row in page:
+            row.preview = [
+                mask_nik(row.data.get(c, "")) if c == "owner_nik" else row.data.get(c, "")
+                for c in IMPORT_PREVIEW_COLUMNS
+            ]
     template = "partners/_import_status.html" if request.htmx else "partners/import_detail.html"
-    context = {"job": job, "shown": shown, "columns": IMPORT_PREVIEW_COLUMNS, "preview_limit": IMPORT_PREVIEW_ROWS}
+    context = {"job": job, "page": page, "shown": page or [], "columns": IMPORT_PREVIEW_COLUMNS}
     return render(request, template, context)
 
 
@@ -491,7 +531,8 @@ def import_commit(request, pk: int):
 @require_GET
 def import_rejected(request, pk: int):
     job = _import_for_user(request, pk)
-    response = HttpResponse(rejected_rows_workbook(job.rows or []), content_type=XLSX)
+    faulty = job.row_set.filter(has_errors=True).order_by("line").values("line", "data", "errors")
+    response = HttpResponse(rejected_rows_workbook(faulty.iterator(chunk_size=1000)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.pk}.xlsx"'
     return response
 

@@ -326,6 +326,10 @@ REST_FRAMEWORK = {
 }
 # How long an `Idempotency-Key` is remembered (a daily task deletes older records).
 TJSL_IDEMPOTENCY_KEY_DAYS = env_int("TJSL_IDEMPOTENCY_KEY_DAYS", 7)
+# Resource bounds of spreadsheets: rows of one partner import (the page states it); partner
+# exports of more rows than this are made by a worker and downloaded when ready.
+TJSL_IMPORT_MAX_ROWS = env_int("TJSL_IMPORT_MAX_ROWS", 20000)
+TJSL_EXPORT_SYNC_MAX_ROWS = env_int("TJSL_EXPORT_SYNC_MAX_ROWS", 5000)
 # "Is this NIK registered?" answers per user (duplicate checks of the form and API; NIKs of
 # imported files): each tells whether a NIK exists, so guessing one digit by digit is bounded.
 TJSL_NIK_CHECKS_PER_HOUR = env_int("TJSL_NIK_CHECKS_PER_HOUR", 60)

@@ -244,8 +244,7 @@ class Disbursement(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Not yet numbered (a draft, or submitted and waiting): the status badge beside it says which.
-        return self.number or _("Handover #%(pk)s") % {"pk": self.pk}
+        return self.number or _("Draft #%(pk)s") % {"pk": self.pk}
 
     def save(self, *args, **kwargs):
         self._refuse_frozen_change(kwargs.get("update_fields"))

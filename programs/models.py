@@ -15,10 +15,11 @@ from accounts.scope import scope_for
 
 
 class Pillar(models.TextChoices):
-    SOSIAL = "sosial", _("Sosial")
-    EKONOMI = "ekonomi", _("Ekonomi")
-    LINGKUNGAN = "lingkungan", _("Lingkungan")
-    HUKUM = "hukum", _("Hukum dan Tata Kelola")
+    # English msgids like every other label; Indonesian: Sosial, Ekonomi, Lingkungan, Hukum dan Tata Kelola.
+    SOSIAL = "sosial", _("Social")
+    EKONOMI = "ekonomi", _("Economic")
+    LINGKUNGAN = "lingkungan", _("Environmental")
+    HUKUM = "hukum", _("Law and Governance")
 
 
 # SDG (TPB) goals served by each pillar; the data migration seeds Sdg from this.

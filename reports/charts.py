@@ -8,9 +8,13 @@ SVG) and the PDF reports (which accept inline SVG). Labels stay text
 
 import io
 from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
 import matplotlib
+from django.utils import formats
+from django.utils.translation import get_language
+from lokal import format_rupiah
 
 matplotlib.use("Agg")
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -65,13 +69,14 @@ def bar_chart_svg(
 
 
 def column_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[int], fmt: Callable[[int], str]) -> str:
-    """Vertical columns in time order (trends), each labelled with its value."""
+    """Vertical columns in time order (trends), each non-empty one labelled with its value."""
     figure = Figure(figsize=(max(4.0, 0.62 * len(labels) + 1.5), 3.2))
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
     bars = axes.bar(positions, values, color=BAR_COLOUR)
     axes.set_xticks(positions, labels=labels, fontsize=8)
-    axes.bar_label(bars, labels=[fmt(v) for v in values], padding=2, fontsize=7, color=INK, rotation=90)
+    # An empty month has no bar and no label: a row of rotated "Rp0" would only hide the real ones.
+    axes.bar_label(bars, labels=[fmt(v) if v else "" for v in values], padding=2, fontsize=7, color=INK, rotation=90)
     axes.set_title(title, loc="left", fontsize=11, color=INK)
     axes.yaxis.set_visible(False)
     for side in ("top", "right", "left"):
@@ -85,15 +90,39 @@ def _short(label: str, limit: int = 38) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+# Short amounts in the words of each language; the amount itself stays rupiah.
+SHORT_UNITS = {
+    "id": ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")),
+    "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")),
+}
+DECIMAL_MARK = {"id": ",", "en": "."}
+
+
+def _language() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
 def rupiah_short(value: int) -> str:
-    """Rp200 juta, Rp1,2 miliar, Rp2,5 triliun: short enough for a bar label."""
+    """Rp200 juta, Rp37,65 juta, Rp1,2 miliar (Rp200 million, Rp37.65 million in English).
+
+    The one short form of an amount, for chart labels on pages and in PDFs: up to two
+    decimals, rounded half up, without trailing zeros, so Rp37.650.000 is Rp37,65 juta.
+    """
     sign, value = ("-" if value < 0 else ""), abs(int(value))
-    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")):
-        if value >= size:
-            number = f"{value / size:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-            return f"{sign}Rp{number} {word}"
-    return f"{sign}Rp{value:,}".replace(",", ".")
+    language = _language()
+    units = SHORT_UNITS[language]
+    for index, (size, word) in enumerate(units):
+        if value < size:
+            continue
+        number = (Decimal(value) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if number >= 1000 and index > 0:  # Rp999.995.000 is Rp1 miliar, never Rp1000 juta
+            size, word = units[index - 1]
+            number = (Decimal(value) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        text = format(number.normalize(), "f").replace(".", DECIMAL_MARK[language])
+        return f"{sign}Rp{text} {word}"
+    return f"{sign}{format_rupiah(value)}"
 
 
 def count_label(value: int) -> str:
-    return f"{int(value):,}".replace(",", ".")
+    """A count grouped in the current language: 1.234 (id), 1,234 (en)."""
+    return formats.number_format(int(value), force_grouping=True)

@@ -298,6 +298,8 @@ class TestSelectors:
         assert (rows["31"].activities, rows["31"].activity_cost) == (1, 450_000_000)
 
 
-def test_pillar_choices_have_the_official_labels():
-    with translation.override("en"):
+def test_pillar_choices_have_the_official_labels_in_each_language():
+    with translation.override("id"):
         assert [str(label) for label in Pillar.labels] == ["Sosial", "Ekonomi", "Lingkungan", "Hukum dan Tata Kelola"]
+    with translation.override("en"):
+        assert [str(label) for label in Pillar.labels] == ["Social", "Economic", "Environmental", "Law and Governance"]

@@ -296,9 +296,10 @@ def build_figures(*, period: Period, kind: str, scope: Scope, progress=None) -> 
     figures["naik_kelas"] = _named_partners(query, "naik_kelas")
     figures["export"] = _named_partners(query, "has_export")
     step(55, _("Comparison with earlier periods"))
+    # For a year, the previous period is the same period last year: one column, never the same year twice.
     figures["comparison"] = {
         "previous": _comparison(scope, previous_period(kind, period.start), refs),
-        "last_year": _comparison(scope, same_period_last_year(kind, period.start), refs),
+        "last_year": None if kind == "year" else _comparison(scope, same_period_last_year(kind, period.start), refs),
     }
     figures["annex"] = _annex(scope, period) if scope.region_code else None
     return figures

@@ -86,8 +86,10 @@ def column_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[int]
 
 
 def _short(label: str, limit: int = 38) -> str:
+    """A stored name as a label: shortened, and with `$` escaped so matplotlib never parses it as mathtext."""
     label = printable(str(label))
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+    label = label if len(label) <= limit else label[: limit - 1] + "…"
+    return label.replace("$", r"\$")
 
 
 # Short amounts in the words of each language; the amount itself stays rupiah.

@@ -268,6 +268,11 @@ class TestStoredText:
         response = client.get(reverse("disbursements:handover-bast", args=[handover.pk]))
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
+    def test_chart_labels_are_never_read_as_mathtext(self):
+        labels = ["Kopi $\\undefinedcmd$", "Toko $5 dan $6"]  # matplotlib used to raise on the first
+        svg = bar_chart_svg(title="Judul", labels=labels, values=[3, 2], fmt=count_label)
+        assert "Toko $5 dan $6" in svg and "\\undefinedcmd" in svg
+
     def test_chart_svg_is_well_formed_xml_whatever_the_labels(self):
         svg = bar_chart_svg(title=hostile("Judul"), labels=[hostile("Label")], values=[3], fmt=count_label)
         ElementTree.fromstring(svg)  # noqa: S314 - our own SVG; raises on a character XML cannot hold

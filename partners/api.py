@@ -436,6 +436,12 @@ class MemberSerializer(serializers.ModelSerializer):
 class MembershipAddSerializer(serializers.Serializer):
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.none())
     joined_on = serializers.DateField()
+    confirm_other_province = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_("True to add a partner from another province than the group's (refused without it)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -555,8 +561,10 @@ class BusinessGroupViewSet(
 
     def perform_create(self, serializer):
         if self.action == "members":
+            data = dict(serializer.validated_data)
+            confirmed = data.pop("confirm_other_province", False)
             serializer.instance = services.membership_add(
-                group=self.get_object(), actor=self.request.user, **serializer.validated_data
+                group=self.get_object(), actor=self.request.user, other_province_confirmed=confirmed, **data
             )
             return
         data = {k: v for k, v in serializer.validated_data.items() if k != "leader"}

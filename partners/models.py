@@ -336,9 +336,10 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(left_on__gt=F("joined_on")),
-                name="membership_left_after_joined",
-                violation_error_message=_("The date left must be after the date joined."),
+                # Left on the day joined: a member added by mistake, removed the same day.
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_left_not_before_joined",
+                violation_error_message=_("The date left cannot be before the date joined."),
             ),
             models.UniqueConstraint(
                 fields=["group", "partner"],

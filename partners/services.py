@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
+from regions.models import Region
 from tjsl.outbox import outbox_send
 from tjsl.uploads import EXTENSIONS, PDF_TYPES, PHOTO_TYPES, validate_upload
 
@@ -376,12 +377,42 @@ def business_group_update(*, group: BusinessGroup, actor, **data) -> BusinessGro
     return group
 
 
+def other_province(group: BusinessGroup, partner: Partner):
+    """The partner's province when it is not the group's (adding it asks for confirmation), else None."""
+    if partner.region_code.split(".")[0] == group.region_code.split(".")[0]:
+        return None
+    return Region.objects.filter(code=partner.region_code.split(".")[0]).first()
+
+
+def other_province_message(group: BusinessGroup, partner: Partner) -> str:
+    province = other_province(group, partner)
+    return _(
+        "%(partner)s is in %(province)s, outside the province of this group (%(group_province)s). "
+        "Confirm to add it anyway."
+    ) % {
+        "partner": partner.business_name,
+        "province": province.name if province else partner.region_code,
+        "group_province": group.regency.province.name,
+    }
+
+
 @transaction.atomic
-def membership_add(*, group: BusinessGroup, partner: Partner, joined_on: datetime.date, actor) -> Membership:
-    """Add a partner to a group; a partner cannot have overlapping memberships of one group."""
+def membership_add(
+    *,
+    group: BusinessGroup,
+    partner: Partner,
+    joined_on: datetime.date,
+    actor,
+    other_province_confirmed: bool = False,
+) -> Membership:
+    """Add a partner to a group; a partner cannot have overlapping memberships of one group.
+
+    A partner from another province joins only once that was confirmed (usually a mistake)."""
     if not (actor.has_perm("partners.add_membership") and group_editable_by(actor, group)):
         raise PermissionDenied
     _not_in_future(joined_on, "joined_on")
+    if not other_province_confirmed and other_province(group, partner) is not None:
+        raise ValidationError({"partner": other_province_message(group, partner)}, code="other_province")
     overlapping = Membership.objects.select_for_update().filter(group=group, partner=partner)
     overlapping = overlapping.filter(left_on__isnull=True) | overlapping.filter(left_on__gt=joined_on)
     if overlapping.exists():
@@ -398,8 +429,9 @@ def membership_end(*, membership: Membership, left_on: datetime.date, actor) -> 
     if not (actor.has_perm("partners.change_membership") and group_editable_by(actor, membership.group)):
         raise PermissionDenied
     _not_in_future(left_on, "left_on")
-    if left_on <= membership.joined_on:
-        raise ValidationError({"left_on": _("The date left must be after the date joined.")})
+    # The same day is allowed: a member added by mistake is removed, the record kept as history.
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": _("The date left cannot be before the date joined.")})
     membership.left_on = left_on
     membership.full_clean()
     membership._history_user = actor

@@ -428,36 +428,81 @@ def membership_search(request, pk: int):
 
 @require_POST
 def membership_add(request, pk: int):
+    """Add a member; a partner from another province is added only after a confirm step naming it."""
     group = _group_for_user(request, pk)
     form = MembershipAddForm(request.POST, user=request.user)
     if form.is_valid():
+        partner = form.cleaned_data["partner"]
+        confirmed = request.POST.get("confirm_other_province") == "1"
+        if not confirmed and services.other_province(group, partner) is not None:
+            allowed = request.user.has_perm("partners.add_membership") and services.group_editable_by(
+                request.user, group
+            )
+            if not allowed:
+                raise PermissionDenied
+            return render(
+                request,
+                "partners/membership_confirm.html",
+                {
+                    "group": group,
+                    "partner": partner,
+                    "action": "add",
+                    "message": services.other_province_message(group, partner),
+                    "date_field": "joined_on",
+                    "date": form.cleaned_data["joined_on"],
+                },
+            )
         try:
-            services.membership_add(group=group, actor=request.user, **form.cleaned_data)
+            services.membership_add(
+                group=group,
+                actor=request.user,
+                other_province_confirmed=confirmed,
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request, _("%(name)s added to the group.") % {"name": form.cleaned_data["partner"].business_name}
-            )
+            messages.success(request, _("%(name)s added to the group.") % {"name": partner.business_name})
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("partners:businessgroup-detail", pk=group.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_end(request, pk: int):
-    membership = get_object_or_404(Membership.objects.visible_to(request.user).select_related("group"), pk=pk)
-    form = MembershipEndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.membership_end(membership=membership, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Membership ended."))
-    else:
+    """End a membership after a confirm step; the row stays, as the group's history."""
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user).select_related("group", "partner"), pk=pk
+    )
+    if not services.group_editable_by(request.user, membership.group):
+        raise PermissionDenied
+    form = MembershipEndForm(request.POST or None, initial={"left_on": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") == "1":
+            try:
+                services.membership_end(membership=membership, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Membership ended."))
+            return redirect("partners:businessgroup-detail", pk=membership.group_id)
+    elif request.method == "POST":
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("partners:businessgroup-detail", pk=membership.group_id)
+        return redirect("partners:businessgroup-detail", pk=membership.group_id)
+    left_on = form.cleaned_data["left_on"] if form.is_bound else datetime.date.today()
+    return render(
+        request,
+        "partners/membership_confirm.html",
+        {
+            "group": membership.group,
+            "partner": membership.partner,
+            "membership": membership,
+            "action": "end",
+            "date_field": "left_on",
+            "date": left_on,
+            "same_day": left_on == membership.joined_on,
+        },
+    )
 
 
 # --- Import ---------------------------------------------------------------------------------------

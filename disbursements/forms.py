@@ -210,3 +210,23 @@ class HandoverFilter(django_filters.FilterSet):
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(Exists(Item.objects.filter(disbursement=OuterRef("pk"), kind=value)))
+
+
+class AllocationForm(forms.Form):
+    """One whole-rupiah amount per member of the group on the handover date (`amount_<id>`),
+    starting from what is saved, else the equal split."""
+
+    def __init__(self, *args, members, amounts: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            self.fields[f"amount_{member.pk}"] = RupiahField(
+                label=member.business_name, min_value=0, max_value=10**15, initial=amounts.get(member.pk, 0)
+            )
+            self.fields[f"amount_{member.pk}"].widget.attrs["class"] = "form-control form-control-sm text-end"
+
+    def amounts(self) -> dict[int, int]:
+        return {member.pk: self.cleaned_data[f"amount_{member.pk}"] for member in self.members}
+
+    def rows(self):
+        return [(member, self[f"amount_{member.pk}"]) for member in self.members]

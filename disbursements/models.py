@@ -244,7 +244,8 @@ class Disbursement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number or _("Draft #%(pk)s") % {"pk": self.pk}
+        # Not yet numbered (a draft, or submitted and waiting): the status badge beside it says which.
+        return self.number or _("Handover #%(pk)s") % {"pk": self.pk}
 
     def save(self, *args, **kwargs):
         self._refuse_frozen_change(kwargs.get("update_fields"))

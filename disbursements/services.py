@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
-from tjsl.templatetags.tjsl_format import rupiah
+from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 from tjsl.uploads import validate_upload
 
 from .models import (

@@ -16,6 +16,7 @@ from regions.models import Region
 
 from . import services
 from .forms import (
+    AllocationForm,
     HandoverFilter,
     HandOverForm,
     HandoverForm,
@@ -295,25 +296,28 @@ def handover_hand_over(request, pk: int):
     return redirect("disbursements:handover-detail", pk=pk)
 
 
-@require_POST
+def _allocation_form(request, handover: Disbursement) -> AllocationForm:
+    members = services.group_members_on(handover.group, handover.handed_on)
+    saved = {a.partner_id: a.amount for a in handover.allocations.all()}
+    split = dict(zip([m.pk for m in members], services.equal_split(handover.total, len(members)), strict=True))
+    amounts = {m.pk: saved.get(m.pk, split[m.pk]) for m in members} if saved.keys() <= split.keys() else split
+    return AllocationForm(request.POST or None, members=members, amounts=amounts)
+
+
 def handover_allocations(request, pk: int):
+    """The allocation editor: one amount per member, a running total against the handover's
+    total; on an error the page comes back with what was typed."""
     handover = handover_for_user(request.user, pk)
-    amounts, invalid = {}, False
-    for key, value in request.POST.items():
-        if key.startswith("amount_"):
-            partner_id, raw = key.removeprefix("amount_"), value.replace(".", "").strip()
-            if not (partner_id.isdigit() and raw.isdigit()):
-                invalid = True
-                continue
-            amounts[int(partner_id)] = int(raw)
-    if invalid:
-        messages.error(request, _("Enter every amount as whole rupiah."))
-        return redirect("disbursements:handover-detail", pk=pk)
-    try:
-        services.allocations_set(disbursement=handover, actor=request.user, amounts=amounts)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Allocations saved."))
-    return HttpResponseRedirect(reverse("disbursements:handover-detail", args=[pk]) + "#allocations")
+    if not (handover.group_id and services.can_edit(request.user, handover)):
+        raise PermissionDenied
+    form = _allocation_form(request, handover)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocations_set(disbursement=handover, actor=request.user, amounts=form.amounts())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Allocations saved."))
+            return HttpResponseRedirect(reverse("disbursements:handover-detail", args=[pk]) + "#allocations")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "disbursements/allocation_form.html", {"handover": handover, "form": form}, status=status)

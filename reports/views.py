@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from tjsl.templatetags.tjsl_format import number, rupiah
+from tjsl.templatetags.tjsl_format import number
+from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 
 from .charts import bar_chart_svg, column_chart_svg, count_label, rupiah_short
 from .dashboard import CACHE_SECONDS, dashboard_data, dashboard_query, figures_for

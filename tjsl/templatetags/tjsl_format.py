@@ -2,17 +2,26 @@
 
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from lokal import format_rupiah, terbilang
 
 register = template.Library()
 
 
-@register.filter
-def rupiah(value) -> str:
+def rupiah_text(value) -> str:
+    """Rp318.000.000 as plain text, for messages, alt texts and cells formatted in Python."""
     if value in (None, ""):
         return ""
     return format_rupiah(int(value))
+
+
+@register.filter
+def rupiah(value) -> str:
+    """Rp318.000.000 in a page, kept on one line (class `amount`): a narrow column never shows
+    "Rp318.000." above "000"."""
+    text = rupiah_text(value)
+    return format_html('<span class="amount">{}</span>', text) if text else ""
 
 
 @register.filter

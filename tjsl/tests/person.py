@@ -7,10 +7,11 @@ type with the keyboard and click by visible label or role). After each step they
 - every form control and button that is displayed has a box of its own inside the page width,
   and is not clipped away by a container no wider than nothing (scrolling containers count as
   reachable only when they have room to show something);
-- no sideways scrolling of the page at 360 px;
+- no sideways scrolling of the page at 360 px, and no amount broken over two lines;
 - no Python leftovers such as ``('field', [...])``, ``None``, ``[]`` or ``{}`` in the text, and
   on Indonesian pages no line that is an English msgid the catalogue translates;
-- no console error and no uncaught exception.
+- no console error, no uncaught exception, no failed script, style, image or htmx request, and
+  no server error.
 
 Screenshots go to var/screenshots/<test>/ (git-ignored), so a developer can look at them.
 """
@@ -61,6 +62,11 @@ UNREACHABLE_CONTROLS = """() => {
 
 PAGE_WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
+# Amounts (Rp318.000.000) that the browser broke over two lines.
+BROKEN_AMOUNTS = """() => [...document.querySelectorAll(".amount")]
+  .filter(el => el.checkVisibility() && new Set([...el.getClientRects()].map(r => Math.round(r.top))).size > 1)
+  .map(el => el.textContent)"""
+
 
 @cache
 def translated_msgids() -> frozenset[str]:
@@ -83,8 +89,20 @@ class Screen:
 
     def __post_init__(self):
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        # A failed load is judged by its response below: a form that comes back with 400 is
+        # the page explaining what to correct, not an error.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def _response(self, response) -> None:
+        failed = response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document")
+        if failed:
+            self.errors.append(f"{response.status} {response.request.resource_type} {response.url}")
 
     def check(self, name: str) -> None:
         """Look at the current page at both widths, then return to the first width."""
@@ -96,6 +114,8 @@ class Screen:
             where = f"{name} at {width} px"
             unreachable = self.page.evaluate(UNREACHABLE_CONTROLS)
             assert unreachable == [], f"{where}: {unreachable}"
+            broken = self.page.evaluate(BROKEN_AMOUNTS)
+            assert broken == [], f"{where}: amounts broken over two lines {broken}"
             scroll_width, client_width = self.page.evaluate(PAGE_WIDTH)
             assert scroll_width <= client_width, f"{where}: the page scrolls sideways ({scroll_width} px)"
             text = self.page.locator("body").inner_text()

@@ -518,13 +518,19 @@ class BusinessGroupDetailSerializer(BusinessGroupSerializer):
 class BusinessGroupFilter(StrictFilterSet):
     regency = django_filters.CharFilter(field_name="regency__code", label=_("code of a regency/city"))
     province = django_filters.CharFilter(method="filter_province", label=_("code of a province"))
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("group name, regency/city or province (name or code), as on the group list")
+    )
 
     class Meta:
         model = BusinessGroup
-        fields = ["regency", "province"]
+        fields = ["regency", "province", "q"]
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(region_code__startswith=value + ".")
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
 
 
 class BusinessGroupViewSet(

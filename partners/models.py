@@ -237,6 +237,18 @@ class BusinessGroupQuerySet(models.QuerySet):
         """Shared like partners: only the user's region applies."""
         return self.filter(scope_for(user).q(region_code_field="region_code"))
 
+    def search(self, term: str):
+        """By the group's name or its region: regency/city or province name, or a region code."""
+        term = term.strip()
+        if not term:
+            return self
+        return self.filter(
+            Q(name__icontains=term)
+            | Q(regency__name__icontains=term)
+            | Q(regency__parent__name__icontains=term)
+            | Q(region_code__startswith=term)
+        )
+
 
 class BusinessGroup(models.Model):
     """A kelompok usaha: partners working together, e.g. 30 craftsmen of one village."""

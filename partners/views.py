@@ -17,6 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from regions.models import Region
 from tjsl.downloads import private_download
+from tjsl.htmx import filtered_query, push_filtered_url
 from tjsl.uploads import EXTENSIONS
 
 from . import services
@@ -96,9 +97,13 @@ class PartnerListView(PermissionMixin, ListView):
             return ["partners/_partner_results.html"]
         return [self.template_name]
 
+    def render_to_response(self, context, **response_kwargs):
+        return push_filtered_url(self.request, super().render_to_response(context, **response_kwargs))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["filter_query"] = filtered_query(self.request, drop=("page",))
         for partner in context["object_list"]:
             partner.nik_masked = mask_nik(partner.owner_nik)
         return context
@@ -315,16 +320,22 @@ class BusinessGroupListView(PermissionMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         qs = BusinessGroup.objects.visible_to(user).select_related("regency", "leader")
-        term = self.request.GET.get("q", "").strip()
-        if term:
-            qs = qs.filter(name__icontains=term)
+        qs = qs.search(self.request.GET.get("q", ""))
         return qs.annotate(member_count=group_member_count(user)).order_by("name", "pk")
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "group-results":
+            return ["partners/_group_results.html"]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for group in context["object_list"]:
             group.visible_leader = group_leader_for(self.request.user, group)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        return push_filtered_url(self.request, super().render_to_response(context, **response_kwargs))
 
 
 class BusinessGroupDetailView(PermissionMixin, DetailView):

@@ -38,6 +38,15 @@ def _helper(submit_label) -> FormHelper:
     return helper
 
 
+# What each identifier looks like, shown under its field; typed on a numeric keyboard on phones.
+IDENTIFIER_HINTS = {
+    "owner_nik": _("16 digits, e.g. 1610015508850777"),
+    "nib": _("13 digits, e.g. 9120001234567"),
+    "npwp": _("15 or 16 digits, e.g. 092542943407000"),
+    "kbli": _("5 digits (KBLI 2020), e.g. 32111"),
+}
+
+
 class PartnerForm(forms.ModelForm):
     joined_on = date_field(_("date joined"))
     confirm_similar = forms.BooleanField(
@@ -65,7 +74,10 @@ class PartnerForm(forms.ModelForm):
         )
         if self.instance.pk and self.instance.district_id:
             self.fields["district"].queryset = districts.filter(parent_id=self.instance.regency_id)
-        self.fields["phone"].widget.attrs["placeholder"] = "0812-3456-7890"
+        self.fields["phone"].widget.attrs.update(placeholder="0812-3456-7890", inputmode="tel")
+        for name, hint in IDENTIFIER_HINTS.items():
+            self.fields[name].help_text = hint
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.similar = []
         if not self.data.get(self.add_prefix("confirm_similar")):
             self.fields.pop("confirm_similar")

@@ -107,7 +107,8 @@ class HandoverForm(forms.ModelForm):
 
 
 class ItemForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Item.Kind.choices)
+    # An empty first choice: a row nobody touched is no change, so it is not validated as an item.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Item.Kind.choices])
     description = forms.CharField(label=_("Description"), max_length=300)
     quantity = forms.DecimalField(
         label=_("Quantity"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2, localize=True
@@ -136,6 +137,7 @@ class WitnessForm(forms.Form):
 
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=0, can_delete=True, max_num=100, validate_max=True)
+NewItemFormSet = forms.formset_factory(ItemForm, extra=1, can_delete=True, max_num=100, validate_max=True)
 WitnessFormSet = forms.formset_factory(WitnessForm, extra=0, can_delete=True, max_num=10, validate_max=True)
 
 

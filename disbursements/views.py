@@ -22,6 +22,7 @@ from .forms import (
     HandoverForm,
     ItemForm,
     ItemFormSet,
+    NewItemFormSet,
     ReasonForm,
     WitnessForm,
     WitnessFormSet,
@@ -144,8 +145,11 @@ def _entry_forms(request, *, instance=None):
         ]
         witness_initial = [{"name": w.name, "position": w.position} for w in instance.witnesses.all()]
     else:
-        item_initial, witness_initial = [{}], []
-    items = ItemFormSet(data, prefix="items", initial=None if data else item_initial)
+        item_initial, witness_initial = [], []
+    # A new handover opens with one empty row; an empty row is an extra form, so a row nobody
+    # filled in is left out rather than refused field by field.
+    item_formset = ItemFormSet if instance is not None else NewItemFormSet
+    items = item_formset(data, prefix="items", initial=None if data else item_initial)
     witnesses = WitnessFormSet(data, prefix="witnesses", initial=None if data else witness_initial)
     return form, items, witnesses
 

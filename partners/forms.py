@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
@@ -29,7 +30,7 @@ class DateInput(forms.DateInput):
 
 
 def date_field(label, required=True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=DATE_INPUTS, widget=DateInput())
+    return forms.DateField(label=capfirst(label), required=required, input_formats=DATE_INPUTS, widget=DateInput())
 
 
 def _helper(submit_label) -> FormHelper:

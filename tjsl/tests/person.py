@@ -9,7 +9,8 @@ type with the keyboard and click by visible label or role). After each step they
   reachable only when they have room to show something);
 - no sideways scrolling of the page at 360 px, and no amount broken over two lines;
 - no Python leftovers such as ``('field', [...])``, ``None``, ``[]`` or ``{}`` in the text, and
-  on Indonesian pages no line that is an English msgid the catalogue translates;
+  no line in the other language (an English msgid on an Indonesian page, its Indonesian
+  translation on an English one);
 - no console error, no uncaught exception, no failed script, style, image or htmx request, and
   no server error.
 
@@ -69,14 +70,16 @@ BROKEN_AMOUNTS = """() => [...document.querySelectorAll(".amount")]
 
 
 @cache
-def translated_msgids() -> frozenset[str]:
-    """English msgids of two words or more that the Indonesian catalogue translates differently."""
+def other_language_lines(language: str) -> frozenset[str]:
+    """Sentences of two words or more that belong to the other language: on an Indonesian page
+    the English msgids the catalogue translates, on an English page their Indonesian msgstrs."""
     po = polib.pofile(str(ROOT / "locale/id/LC_MESSAGES/django.po"))
-    return frozenset(
-        entry.msgid
+    pairs = [
+        (entry.msgid, entry.msgstr)
         for entry in po.translated_entries()
         if " " in entry.msgid and entry.msgstr != entry.msgid and "%" not in entry.msgid and "{" not in entry.msgid
-    )
+    ]
+    return frozenset(english if language == "id" else indonesian for english, indonesian in pairs)
 
 
 @dataclass
@@ -120,9 +123,10 @@ class Screen:
             assert scroll_width <= client_width, f"{where}: the page scrolls sideways ({scroll_width} px)"
             text = self.page.locator("body").inner_text()
             assert not LEFTOVERS.search(text), f"{where}: {LEFTOVERS.search(text).group(0)!r} in the text"
-            if self.language == "id":
-                untranslated = [line.strip() for line in text.splitlines() if line.strip() in translated_msgids()]
-                assert untranslated == [], f"{where}: untranslated {untranslated}"
+            foreign = [
+                line.strip() for line in text.splitlines() if line.strip() in other_language_lines(self.language)
+            ]
+            assert foreign == [], f"{where}: lines in the other language {foreign}"
         assert self.errors == [], f"{name}: console errors {self.errors}"
 
 

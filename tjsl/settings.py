@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tjsl.download_headers.PrivateDownloadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (static files come compressed from WhiteNoise); since Django 4.2 it
+    # carries the "Heal the BREACH" mitigation, so compressing pages with CSRF tokens is safe.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tjsl.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

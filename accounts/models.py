@@ -37,6 +37,11 @@ class Company(models.Model):
     tjsl_unit = models.CharField(_("TJSL unit"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    separate_duties = models.BooleanField(
+        _("separate approval, handover and verification"),
+        default=True,
+        help_text=_("One person may not approve, hand over and verify the same handover."),
+    )
 
     objects = CompanyQuerySet.as_manager()
     history = HistoricalRecords()

@@ -302,7 +302,7 @@ class HandoverViewSet(
 
     Create a draft (POST), change it (PATCH), then move it through the workflow
     with the POST actions: submit, approve or return, hand-over (with the signed
-    BAST and photos), verify; cancel a draft; reverse an approved handover.
+    BAST and photos), verify; withdraw a submission; cancel a draft; reverse an approved handover.
     """
 
     queryset = Disbursement.objects.select_related("program", "company", "partner", "group", "place_regency")
@@ -388,6 +388,12 @@ class HandoverViewSet(
     def return_(self, request, pk=None):
         """Return a submitted handover to its author as a draft, saying why."""
         return self._transition(services.disbursement_return, ReasonSerializer)
+
+    @extend_schema(request=OptionalReasonSerializer, responses=HandoverDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take a submission back to draft (its author or a contributor, while it awaits approval)."""
+        return self._transition(services.disbursement_withdraw, OptionalReasonSerializer)
 
     @extend_schema(request=OptionalReasonSerializer, responses=HandoverDetailSerializer)
     @action(detail=True, methods=["post"])

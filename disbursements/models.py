@@ -550,3 +550,52 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id}/{self.year}: {self.last}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A user's own notifications, about handovers their scope still reaches."""
+        return self.filter(recipient_id=user.pk, handover__in=Disbursement.objects.visible_to(user))
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something happened to a handover that `recipient` should act on or know about."""
+
+    class Verb(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted for approval")
+        RETURNED = "returned", _("returned to draft")
+        APPROVED = "approved", _("approved")
+        HANDED_OVER = "handed_over", _("handed over")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    verb = models.CharField(_("what happened"), max_length=12, choices=Verb.choices)
+    handover = models.ForeignKey(
+        Disbursement, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("handover")
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verb__in=["submitted", "returned", "approved", "handed_over"]),
+                name="notification_verb_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.handover}: {self.get_verb_display()}"

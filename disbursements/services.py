@@ -29,11 +29,13 @@ from .models import (
     Disbursement,
     Evidence,
     Item,
+    Notification,
     NumberSequence,
     Status,
     Transition,
     Witness,
 )
+from .notifications import notify
 from .signals import handover_status_changed
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -109,9 +111,32 @@ def can_hand_over(user, disbursement: Disbursement) -> bool:
     )
 
 
+def did_every_other_step(user, disbursement: Disbursement) -> bool:
+    """Whether `user` approved and handed over this handover where the company separates duties:
+    verifying too would put the whole workflow in one person's hands."""
+    return (
+        disbursement.company.separate_duties
+        and disbursement.approved_by_id == user.pk
+        and disbursement.handed_over_by_id == user.pk
+    )
+
+
 def can_verify(user, disbursement: Disbursement) -> bool:
     return (
-        disbursement.status == Status.HANDED_OVER and _same_company(user, disbursement) and user.has_role(Role.MANAJER)
+        disbursement.status == Status.HANDED_OVER
+        and _same_company(user, disbursement)
+        and user.has_role(Role.MANAJER)
+        and not did_every_other_step(user, disbursement)
+    )
+
+
+def can_withdraw(user, disbursement: Disbursement) -> bool:
+    """The author or a contributor takes a submission back while nobody has acted on it yet."""
+    return (
+        disbursement.status == Status.SUBMITTED
+        and _same_company(user, disbursement)
+        and (user.has_role(Role.STAF) or user.has_role(Role.MANAJER))
+        and contributed(user, disbursement)
     )
 
 
@@ -416,6 +441,20 @@ def disbursement_submit(*, disbursement: Disbursement, actor) -> Disbursement:
     _apply_recipient_region(disbursement)
     disbursement.save(update_fields=["region_code", "regency_code", "province_code"])
     _transition(disbursement, to=Status.SUBMITTED, actor=actor)
+    notify(disbursement=disbursement, verb=Notification.Verb.SUBMITTED, actor=actor)
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_withdraw(*, disbursement: Disbursement, actor, reason: str = "") -> Disbursement:
+    """Take a submission back to draft (to correct it); the status history keeps the step."""
+    disbursement = _locked(disbursement)
+    if _same_company(actor, disbursement) and contributed(actor, disbursement):
+        _expect_status(disbursement, Status.SUBMITTED)
+    _require(
+        can_withdraw(actor, disbursement), _("Only its author or a contributor can withdraw a submitted handover.")
+    )
+    _transition(disbursement, to=Status.DRAFT, actor=actor, reason=reason.strip())
     return disbursement
 
 
@@ -429,6 +468,7 @@ def disbursement_return(*, disbursement: Disbursement, actor, reason: str) -> Di
     if not reason.strip():
         raise ValidationError({"reason": _("Say why it is returned.")})
     _transition(disbursement, to=Status.DRAFT, actor=actor, reason=reason)
+    notify(disbursement=disbursement, verb=Notification.Verb.RETURNED, actor=actor, reason=reason)
     return disbursement
 
 
@@ -445,6 +485,30 @@ def budget_committed(*, program, year: int, exclude_pk: int | None = None) -> in
     if exclude_pk:
         handovers = handovers.exclude(pk=exclude_pk)
     return handovers.net_amount()
+
+
+def budget_position(*, disbursement: Disbursement) -> dict | None:
+    """What an approver weighs: the program's budget for the handover's year, what is committed,
+    what is left now and what would be left after approving this one (None: no budget row)."""
+    from programs.models import ProgramBudget
+
+    if disbursement.kind != Disbursement.Kind.HANDOVER:
+        return None
+    year = (disbursement.handed_on or timezone.localdate()).year
+    budget = ProgramBudget.objects.filter(program_id=disbursement.program_id, year=year).first()
+    if budget is None:
+        return {"year": year, "budget": None}
+    committed = budget_committed(program=disbursement.program_id, year=year, exclude_pk=disbursement.pk)
+    remaining = budget.amount - committed
+    after = remaining - disbursement.total
+    return {
+        "year": year,
+        "budget": budget.amount,
+        "committed": committed,
+        "remaining": remaining,
+        "after": after,
+        "exceeds": after < 0,
+    }
 
 
 def _lock_budget(program, year: int):
@@ -505,6 +569,7 @@ def disbursement_approve(*, disbursement: Disbursement, actor) -> Disbursement:
     # Saved while still "submitted": the freeze starts with the status change below.
     disbursement.save(update_fields=["year", "number", "sequence", "approved_by", "approved_at"])
     _transition(disbursement, to=Status.APPROVED, actor=actor)
+    notify(disbursement=disbursement, verb=Notification.Verb.APPROVED, actor=actor)
     return disbursement
 
 
@@ -539,6 +604,7 @@ def disbursement_hand_over(
     _transition(
         disbursement, to=Status.HANDED_OVER, actor=actor, fields=["bast_scan", "handed_over_by", "handed_over_at"]
     )
+    notify(disbursement=disbursement, verb=Notification.Verb.HANDED_OVER, actor=actor)
     return disbursement
 
 
@@ -547,6 +613,8 @@ def disbursement_verify(*, disbursement: Disbursement, actor) -> Disbursement:
     disbursement = _locked(disbursement)
     if _same_company(actor, disbursement) and actor.has_role(Role.MANAJER):
         _expect_status(disbursement, Status.HANDED_OVER)
+    if _same_company(actor, disbursement) and did_every_other_step(actor, disbursement):
+        raise PermissionDenied(_("You approved and handed over this handover, so another manager must verify it."))
     _require(can_verify(actor, disbursement), _("Only a manager of the company can verify a handed-over handover."))
     disbursement.verified_by = actor
     disbursement.verified_at = timezone.now()
@@ -602,4 +670,5 @@ def disbursement_reverse(*, disbursement: Disbursement, actor, reason: str) -> D
     reversal.save(update_fields=["total"])
     Transition.objects.create(disbursement=reversal, from_status="", to_status=Status.DRAFT, actor=actor, reason=reason)
     _transition(reversal, to=Status.SUBMITTED, actor=actor, reason=reason)
+    notify(disbursement=reversal, verb=Notification.Verb.SUBMITTED, actor=actor, reason=reason)
     return reversal

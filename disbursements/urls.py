@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, views
+from . import document_views, notification_views, views
 
 app_name = "disbursements"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/approve/", views.handover_approve, name="handover-approve"),
     path("<int:pk>/return/", views.handover_return, name="handover-return"),
     path("<int:pk>/cancel/", views.handover_cancel, name="handover-cancel"),
+    path("<int:pk>/withdraw/", views.handover_withdraw, name="handover-withdraw"),
+    path("notifications/", notification_views.notification_list, name="notification-list"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications-read"),
     path("<int:pk>/hand-over/", views.handover_hand_over, name="handover-hand-over"),
     path("<int:pk>/verify/", views.handover_verify, name="handover-verify"),
     path("<int:pk>/reverse/", views.handover_reverse, name="handover-reverse"),

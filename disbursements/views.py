@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
@@ -114,11 +115,15 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             can_return=handover.status == Status.SUBMITTED and services.can_approve(user, handover),
             can_hand_over=services.can_hand_over(user, handover),
             can_verify=services.can_verify(user, handover),
+            can_withdraw=services.can_withdraw(user, handover),
+            verify_barred=handover.status == Status.HANDED_OVER and services.did_every_other_step(user, handover),
             can_reverse=services.can_reverse(user, handover),
             reason_form=ReasonForm(),
             hand_over_form=HandOverForm(),
             own_entry=services.contributed(user, handover),
         )
+        if context["can_approve"]:
+            context["budget"] = services.budget_position(disbursement=handover)
         if context["can_edit"] and handover.group_id:
             members = services.group_members_on(handover.group, handover.handed_on)
             current = {a.partner_id: a.amount for a in context["allocations"]}
@@ -244,7 +249,7 @@ def regency_options(request):
     return render(request, "disbursements/_regency_options.html", {"regencies": regencies})
 
 
-def _transition_view(service, *, needs_reason=False, success=""):
+def _transition_view(service, *, needs_reason=False, optional_reason=False, success=""):
     @require_POST
     def view(request, pk: int):
         handover = handover_for_user(request.user, pk)
@@ -255,6 +260,8 @@ def _transition_view(service, *, needs_reason=False, success=""):
                 messages.error(request, _("Give a reason."))
                 return redirect("disbursements:handover-detail", pk=pk)
             kwargs["reason"] = form.cleaned_data["reason"]
+        elif optional_reason:
+            kwargs["reason"] = request.POST.get("reason", "")[:2000]
         try:
             result = service(disbursement=handover, actor=request.user, **kwargs)
         except ValidationError as error:
@@ -271,6 +278,11 @@ handover_submit = _transition_view(services.disbursement_submit, success=_("Subm
 handover_approve = _transition_view(services.disbursement_approve, success=_("Approved."))
 handover_return = _transition_view(services.disbursement_return, needs_reason=True, success=_("Returned to draft."))
 handover_cancel = _transition_view(services.disbursement_cancel, needs_reason=True, success=_("Cancelled."))
+handover_withdraw = _transition_view(
+    services.disbursement_withdraw,
+    optional_reason=True,
+    success=gettext_lazy("Withdrawn; the handover is a draft again."),
+)
 handover_verify = _transition_view(services.disbursement_verify, success=_("Verified."))
 handover_reverse = _transition_view(
     services.disbursement_reverse, needs_reason=True, success=_("Reversal recorded and submitted for approval.")

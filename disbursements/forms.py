@@ -1,5 +1,6 @@
 """Forms for entering handovers; they only parse input, the services decide."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -7,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import BusinessGroup, Partner
@@ -22,6 +25,15 @@ FILTER_DATE_INPUT = forms.DateInput(
     format="%d/%m/%Y",
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control form-control-sm"},
 )
+
+
+def visible_recipient(user, value: str):
+    """The partner ('p:<id>') or group ('g:<id>') named by `value`, if the user may see it."""
+    kind, _sep, pk = str(value).partition(":")
+    if kind not in ("p", "g") or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+        return None
+    model = Partner if kind == "p" else BusinessGroup
+    return model.objects.visible_to(user).filter(pk=int(pk)).first()
 
 
 class HandoverForm(forms.ModelForm):
@@ -51,6 +63,7 @@ class HandoverForm(forms.ModelForm):
         self.fields["program"].queryset = Program.objects.visible_to(user).filter(
             company_id=user.company_id, status=Program.Status.AKTIF
         )
+        self._offer_programs_of_the_date()
         self.fields["place_regency"].queryset = Region.objects.regencies()
         self.fields["place_regency"].required = False
         self._offer_regencies_of_one_province()
@@ -58,6 +71,61 @@ class HandoverForm(forms.ModelForm):
         if instance.pk and instance.recipient is not None:
             self.initial["recipient"] = f"{'g' if instance.group_id else 'p'}:{instance.recipient.pk}"
         self.recipient_label = str(instance.recipient) if instance.pk and instance.recipient else ""
+        if not self.is_bound and not instance.pk and self.initial.get("recipient"):
+            # "New handover for this group/partner": chosen only if the user may see it.
+            chosen = visible_recipient(user, self.initial["recipient"])
+            self.initial["recipient"] = self.initial["recipient"] if chosen else ""
+            self.recipient_label = str(chosen) if chosen else ""
+
+    def _handover_day(self) -> datetime.date:
+        """The date the handover will carry: the one typed, else the saved one, else today."""
+        if self.is_bound:
+            try:
+                day = self.fields["handed_on"].to_python(self.data.get(self.add_prefix("handed_on")))
+            except forms.ValidationError:
+                day = None
+        else:
+            day = self.instance.handed_on
+        return day or timezone.localdate()
+
+    def _offer_programs_of_the_date(self) -> None:
+        """Offer only the programs whose period covers the handover's date (a program whose period
+        ended takes no handover); say so at the field when there is none."""
+        field, day = self.fields["program"], self._handover_day()
+        # Typing a date reloads these options (htmx), keeping the program chosen if it still fits.
+        self.fields["handed_on"].widget.attrs.update(
+            {
+                "hx-get": reverse("disbursements:program-options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_program",
+                "hx-include": "#id_program",
+            }
+        )
+        offered = field.queryset.filter(start_date__lte=day, end_date__gte=day)
+        if self.instance.pk and self.instance.program_id:
+            offered = offered | field.queryset.filter(pk=self.instance.program_id)
+        field.choices = [("", field.empty_label), *((p.pk, str(p)) for p in offered.distinct())]
+        if len(field.choices) == 1:
+            field.help_text = _(
+                "No active program of your company runs on %(date)s: a program whose period has ended "
+                "or not yet begun takes no handover on that date."
+            ) % {"date": date_format(day, "DATE_FORMAT")}
+
+    def clean(self):
+        data = super().clean()
+        program, day = data.get("program"), data.get("handed_on")
+        if program is not None and day is not None and not program.covers(day):
+            self.add_error(
+                "program",
+                _("%(program)s runs from %(start)s to %(end)s and takes no handover dated %(date)s.")
+                % {
+                    "program": program,
+                    "start": date_format(program.start_date, "DATE_FORMAT"),
+                    "end": date_format(program.end_date, "DATE_FORMAT"),
+                    "date": date_format(day, "DATE_FORMAT"),
+                },
+            )
+        return data
 
     def _offer_regencies_of_one_province(self) -> None:
         """Render only the chosen province's regencies (the page reloads them with htmx when

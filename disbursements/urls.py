@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.handover_create, name="handover-create"),
     path("recipients/", views.recipient_search, name="recipient-search"),
     path("regencies/", views.regency_options, name="regency-options"),
+    path("programs/", views.program_options, name="program-options"),
     path("<int:pk>/", views.HandoverDetailView.as_view(), name="handover-detail"),
     path("<int:pk>/edit/", views.handover_update, name="handover-update"),
     path("<int:pk>/allocations/", views.handover_allocations, name="handover-allocations"),

@@ -136,7 +136,9 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
 
 def _entry_forms(request, *, instance=None):
     data = request.POST if request.method == "POST" else None
-    form = HandoverForm(data, instance=instance, user=request.user)
+    # "New handover for this group/partner" links open the form with that recipient (?recipient=g:<id>).
+    initial = {"recipient": request.GET.get("recipient", "")} if instance is None and data is None else None
+    form = HandoverForm(data, instance=instance, user=request.user, initial=initial)
     if instance is not None:
         item_initial = [
             {
@@ -239,6 +241,21 @@ def recipient_search(request):
     return render(
         request, "disbursements/_recipient_results.html", {"partners": partners, "groups": groups, "query": query}
     )
+
+
+@require_GET
+def program_options(request):
+    """htmx: the program options for the handover date typed (`?handed_on=09/11/2023&program=<id>`):
+    only programs whose period covers it, or a disabled option saying why there is none."""
+    if not (request.user.has_perm("disbursements.add_disbursement") and request.user.company_id):
+        raise PermissionDenied
+    field = HandoverForm(request.GET, user=request.user).fields["program"]
+    context = {
+        "choices": [(str(value), label) for value, label in field.choices],
+        "chosen": request.GET.get("program", ""),
+        "none_runs": field.help_text if len(field.choices) == 1 else "",
+    }
+    return render(request, "disbursements/_program_options.html", context)
 
 
 @require_GET

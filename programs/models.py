@@ -4,9 +4,13 @@ A program belongs to one company. Handovers (disbursements) and reports hang on 
 activities are support without a handover of goods (trainings, mentoring, exhibitions).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -93,8 +97,12 @@ class ProgramQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Program.Status.AKTIF)
 
-    def accepting_handovers(self):
-        return self.filter(status=Program.Status.AKTIF)
+    def accepting_handovers(self, on: datetime.date | None = None):
+        """Active programs; with `on`, only those whose period covers that day (a handover's date)."""
+        queryset = self.filter(status=Program.Status.AKTIF)
+        if on is not None:
+            queryset = queryset.filter(start_date__lte=on, end_date__gte=on)
+        return queryset
 
     def in_year(self, year: int):
         return self.filter(start_date__year__lte=year, end_date__year__gte=year)
@@ -180,6 +188,22 @@ class Program(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_date.year, self.end_date.year + 1)
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+    @property
+    def period_note(self) -> str:
+        """Beside 'Active', when the period does not cover today: 'period ended 31 December 2025' or
+        'not started yet (starts 1 January 2027)' (such a program takes no handover dated today)."""
+        if self.status != self.Status.AKTIF:
+            return ""
+        today = timezone.localdate()
+        if today > self.end_date:
+            return _("period ended %(date)s") % {"date": date_format(self.end_date, "DATE_FORMAT")}
+        if today < self.start_date:
+            return _("not started yet (starts %(date)s)") % {"date": date_format(self.start_date, "DATE_FORMAT")}
+        return ""
 
 
 class ProgramBudget(models.Model):

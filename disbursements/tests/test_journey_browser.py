@@ -27,11 +27,14 @@ def test_group_handover_from_entry_to_verified_bast(
     # Staff enter the handover for the group, with two items, and submit it.
     browser_login(page, "staf.hk")
     page.goto("/handovers/new/")
+    # The date first: the program select then offers the programs running on that day.
+    page.fill("input[name=handed_on]", "09/11/2023")
+    page.press("input[name=handed_on]", "Tab")
+    page.wait_for_selector(f"select[name=program] option[value='{program.pk}']", state="attached")
     page.select_option("select[name=program]", str(program.pk))
     page.fill("#recipient-search", "Sungging")
     page.click(f"[data-recipient='g:{group.pk}']")
     assert "Kelompok Usaha Karya Usang Sungging" in page.inner_text("#recipient-chosen")
-    page.fill("input[name=handed_on]", "09/11/2023")
     page.select_option("select[name=place_province]", label="Sumatera Selatan")
     page.wait_for_selector("select[name=place_regency] option:has-text('Kabupaten Ogan Ilir')", state="attached")
     page.select_option("select[name=place_regency]", label="Kabupaten Ogan Ilir")

@@ -4,12 +4,13 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from accounts.roles import Role
 from accounts.scope import scope_label
 
 from .celery import app as celery_app
@@ -17,9 +18,58 @@ from .celery import app as celery_app
 logger = logging.getLogger(__name__)
 
 
+WORK_LIST_SIZE = 10
+
+
+def _first(queryset, size: int = WORK_LIST_SIZE) -> tuple[list, bool]:
+    """The first `size` rows and whether there are more (one query)."""
+    rows = list(queryset[: size + 1])
+    return rows[:size], len(rows) > size
+
+
+def _handover_rows(queryset):
+    return queryset.select_related("program", "partner", "group").order_by("-pk")
+
+
+def _region_figures(user) -> dict | None:
+    """A regional official's headline figures: the dashboard's own, for its default period."""
+    from reports.dashboard import PeriodError, dashboard_data, dashboard_query, figures_for
+
+    try:
+        query, refs = dashboard_query(user, QueryDict())
+    except (Http404, PeriodError):
+        return None
+    data = figures_for(user, dashboard_data(query, refs))
+    return {"headline": data["headline"], "period": query.period, "region": refs["region"]}
+
+
+def work_list(user) -> dict:
+    """What the home page lists for `user`: everything read through `visible_to(user)`."""
+    from disbursements import selectors
+    from reports.models import ImpactReport
+
+    context = {}
+    if user.has_perm("disbursements.view_disbursement") and user.company_id:
+        awaiting = selectors.awaiting_my_approval(user)
+        context["awaiting"], context["awaiting_more"] = _first(_handover_rows(awaiting))
+        drafts = list(_handover_rows(selectors.my_drafts(user))[: 2 * WORK_LIST_SIZE])
+        context["returned"] = [d for d in drafts if d.returned][:WORK_LIST_SIZE]
+        context["drafts"] = [d for d in drafts if not d.returned][:WORK_LIST_SIZE]
+        context["approved"], context["approved_more"] = _first(_handover_rows(selectors.approved_not_handed_over(user)))
+        context["handover_work"] = True
+    if user.has_perm("reports.view_impactreport"):
+        reports = ImpactReport.objects.visible_to(user).filter(status=ImpactReport.Status.DONE)
+        context["reports"] = list(reports.select_related("company", "region").order_by("-finished_at", "-pk")[:5])
+        context["report_work"] = True
+    if user.has_role(Role.PEJABAT):
+        context["region_figures"] = _region_figures(user)
+    return context
+
+
 def home(request):
     user = request.user
-    return render(request, "home.html", {"role": user.role, "scope": scope_label(user)})
+    context = {"role": user.role, "scope": scope_label(user), **work_list(user)}
+    return render(request, "home.html", context)
 
 
 def _database_ok() -> bool:

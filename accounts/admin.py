@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from tjsl.admin_history import SimpleHistoryAdmin
 
 from .models import ApiToken, Company, User, UserEvent
 

@@ -2,7 +2,8 @@
 so that nothing in the rules (budget, approver, freeze) can be bypassed here."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from tjsl.admin_history import SimpleHistoryAdmin
 
 from .models import Disbursement, Item, Transition
 

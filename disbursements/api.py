@@ -25,6 +25,7 @@ from partners.privacy import mask_nik
 from programs.models import Program
 from regions.models import Region
 from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
+from tjsl.periods import validate_date
 
 from . import document_views, services
 from .models import Allocation, Disbursement, Evidence, Item, Status, Transition, Witness
@@ -280,8 +281,12 @@ class HandoverFilter(StrictFilterSet):
     company = django_filters.NumberFilter(field_name="company_id", label=_("id of a company"))
     province = django_filters.CharFilter(field_name="province_code", label=_("code of a province, e.g. 16"))
     regency = django_filters.CharFilter(field_name="regency_code", label=_("code of a regency/city, e.g. 16.10"))
-    date_from = django_filters.DateFilter(field_name="handed_on", lookup_expr="gte", label=_("handed on or after"))
-    date_to = django_filters.DateFilter(field_name="handed_on", lookup_expr="lte", label=_("handed on or before"))
+    date_from = django_filters.DateFilter(
+        field_name="handed_on", lookup_expr="gte", label=_("handed on or after"), validators=[validate_date]
+    )
+    date_to = django_filters.DateFilter(
+        field_name="handed_on", lookup_expr="lte", label=_("handed on or before"), validators=[validate_date]
+    )
     item_kind = django_filters.ChoiceFilter(choices=Item.Kind.choices, method="filter_item_kind")
 
     class Meta:

@@ -12,6 +12,7 @@ signed record, and its details stay private.
 """
 
 import mimetypes
+import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -23,6 +24,9 @@ from tjsl.pdf import render_pdf
 
 from .documents import NUMBERED_STATUSES, bast_context, bast_queryset, document_filename, verification_url
 from .models import Disbursement, Evidence
+
+# What secrets.token_urlsafe() gives (models._verification_token), with room for longer tokens.
+VERIFICATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @require_GET
@@ -66,8 +70,8 @@ def evidence_download(request, pk: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def verify(request, token: str) -> HttpResponse:
-    if len(token) > 64:
-        raise Http404
+    if not VERIFICATION_TOKEN.fullmatch(token):
+        raise Http404  # not a token we issue (a NUL byte, a long string...): never reaches the database
     disbursement = get_object_or_404(
         Disbursement.objects.select_related("company", "program", "partner", "group", "reversal"),
         verification_token=token,

@@ -16,6 +16,8 @@ from partners.models import BusinessGroup, Partner
 from programs.models import Program
 from regions.models import Region
 from tjsl.forms import RupiahField
+from tjsl.params import id_or_none
+from tjsl.periods import validate_date
 
 from .models import Disbursement, Item, Status
 from .services import HEADER_FIELDS, ItemData, WitnessData
@@ -130,12 +132,13 @@ class HandoverForm(forms.ModelForm):
     def _offer_regencies_of_one_province(self) -> None:
         """Render only the chosen province's regencies (the page reloads them with htmx when
         the province changes); validation still accepts any regency."""
-        regency_pk = self.data.get("place_regency") if self.is_bound else self.instance.place_regency_id
-        province_pk = self.data.get("place_province") if self.is_bound else None
-        regency = Region.objects.filter(pk=regency_pk).first() if str(regency_pk or "").isdigit() else None
+        # Posted values may be anything ("abc", "²", 40 digits): only a plain id is looked up.
+        regency_pk = id_or_none(self.data.get("place_regency") if self.is_bound else self.instance.place_regency_id)
+        province_pk = id_or_none(self.data.get("place_province")) if self.is_bound else None
+        regency = Region.objects.filter(pk=regency_pk).first() if regency_pk is not None else None
         if regency is not None:
             province_pk = regency.parent_id
-        elif not str(province_pk or "").isdigit() and self.user.region_id:
+        elif province_pk is None and self.user.region_id:
             province_pk = Region.objects.get(code=self.user.region.code[:2]).pk
         self.fields["place_province"].initial = province_pk
         self.fields["place_province"].widget.attrs.update(
@@ -159,7 +162,8 @@ class HandoverForm(forms.ModelForm):
         if not value:
             return {"partner": None, "group": None}
         kind, _sep, pk = value.partition(":")
-        if not pk.isdigit() or kind not in ("p", "g"):
+        pk = id_or_none(pk)
+        if pk is None or kind not in ("p", "g"):
             raise forms.ValidationError(_("Choose a recipient from the search results."))
         model = Partner if kind == "p" else BusinessGroup
         recipient = model.objects.visible_to(self.user).filter(pk=pk).first()
@@ -239,10 +243,18 @@ class HandoverFilter(django_filters.FilterSet):
         label=_("Regency/city"), queryset=Region.objects.regencies(), method="filter_regency"
     )
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="handed_on", lookup_expr="gte", widget=FILTER_DATE_INPUT
+        label=_("From"),
+        field_name="handed_on",
+        lookup_expr="gte",
+        widget=FILTER_DATE_INPUT,
+        validators=[validate_date],
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), field_name="handed_on", lookup_expr="lte", widget=FILTER_DATE_INPUT
+        label=_("To"),
+        field_name="handed_on",
+        lookup_expr="lte",
+        widget=FILTER_DATE_INPUT,
+        validators=[validate_date],
     )
     item_kind = django_filters.ChoiceFilter(label=_("Kind of item"), choices=Item.Kind.choices, method="filter_kind")
 
@@ -264,8 +276,8 @@ class HandoverFilter(django_filters.FilterSet):
         regencies = Region.objects.regencies()
         if scope_code:
             regencies = regencies.within(Region(code=scope_code[:5] if len(scope_code) >= 5 else scope_code))
-        elif str(province_pk or "").isdigit():
-            regencies = regencies.filter(parent_id=int(province_pk))
+        elif id_or_none(province_pk) is not None:
+            regencies = regencies.filter(parent_id=id_or_none(province_pk))
         else:
             regencies = regencies.none()
         self.filters["regency"].queryset = regencies

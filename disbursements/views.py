@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from partners.models import BusinessGroup, Partner
 from regions.models import Region
+from tjsl.params import id_or_none
 
 from . import services
 from .forms import (
@@ -75,9 +76,9 @@ class HandoverListView(PermissionRequiredMixin, ListView):
             queryset = queryset.filter(status=Status.SUBMITTED)
         self.filterset = HandoverFilter(self.request.GET or None, queryset=queryset, user=self.request.user)
         queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
-        before = self.request.GET.get("before", "")
-        if before.isdigit():
-            queryset = queryset.filter(pk__lt=int(before))
+        before = id_or_none(self.request.GET.get("before"))
+        if before is not None:
+            queryset = queryset.filter(pk__lt=before)
         return queryset.select_related("program", "company", "partner", "group").order_by("-pk")[: PAGE_SIZE + 1]
 
     def get_context_data(self, **kwargs):
@@ -261,8 +262,8 @@ def program_options(request):
 @require_GET
 def regency_options(request):
     """htmx: the regency options of the chosen province, for the place of a handover."""
-    province = request.GET.get("place_province", "")
-    regencies = Region.objects.regencies().filter(parent_id=province) if province.isdigit() else []
+    province = id_or_none(request.GET.get("place_province"))
+    regencies = Region.objects.regencies().filter(parent_id=province) if province is not None else []
     return render(request, "disbursements/_regency_options.html", {"regencies": regencies})
 
 

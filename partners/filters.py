@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from tjsl.params import id_or_none
 
 from .models import BusinessGroup, Membership, Partner, Sector, SizeClass
 from .selectors import enrollment_model, program_model
@@ -35,15 +36,15 @@ def _regencies(request):
     qs = Region.objects.regencies().only("id", "name", "code")
     if request is None:
         return qs
-    province = request.GET.get("province", "")
+    province = id_or_none(request.GET.get("province"))
     if request.user.region_id:
         qs = qs.within(request.user.region)
-    if province.isdigit():
+    if province is not None:
         return qs.filter(parent_id=province)
     if request.user.region_id and request.user.region.level == Region.Level.REGENCY:
         return qs
-    if request.GET.get("regency", "").isdigit():
-        return qs.filter(pk=request.GET["regency"])
+    if id_or_none(request.GET.get("regency")) is not None:
+        return qs.filter(pk=id_or_none(request.GET["regency"]))
     return qs.none()
 
 

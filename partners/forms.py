@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 from tjsl.forms import RupiahField
+from tjsl.params import id_or_none
 
 from .models import Assessment, BusinessGroup, ExportMilestone, Partner
 from .services import PARTNER_FIELDS, SimilarBusinessError, partner_similar_check
@@ -68,10 +69,10 @@ class PartnerForm(forms.ModelForm):
         self.fields["regency"].queryset = Region.objects.regencies().order_by("name")
         self.fields["regency"].label_from_instance = lambda r: f"{r.name} ({r.code})"
         self.fields["regency"].widget.attrs["data-districts-url"] = reverse("partners:regency-districts")
-        regency_id = self.data.get("regency") or getattr(self.instance, "regency_id", None)
+        regency_id = id_or_none(self.data.get("regency") or getattr(self.instance, "regency_id", None))
         districts = Region.objects.districts()
         self.fields["district"].queryset = (
-            districts.filter(parent_id=regency_id) if str(regency_id or "").isdigit() else districts.none()
+            districts.filter(parent_id=regency_id) if regency_id is not None else districts.none()
         )
         if self.instance.pk and self.instance.district_id:
             self.fields["district"].queryset = districts.filter(parent_id=self.instance.regency_id)

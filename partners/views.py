@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 from regions.models import Region
 from tjsl.downloads import private_download
 from tjsl.htmx import filtered_query, push_filtered_url
+from tjsl.params import id_or_none
 from tjsl.uploads import EXTENSIONS
 
 from . import services
@@ -245,8 +246,8 @@ class PartnerUpdateView(PermissionMixin, UpdateView):
 @require_GET
 def regency_districts(request):
     """Options of the district select for the chosen regency (htmx)."""
-    regency = request.GET.get("regency", "")
-    districts = Region.objects.districts().filter(parent_id=regency) if regency.isdigit() else Region.objects.none()
+    regency = id_or_none(request.GET.get("regency"))
+    districts = Region.objects.districts().filter(parent_id=regency) if regency is not None else Region.objects.none()
     return render(request, "partners/_district_options.html", {"districts": districts})
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from tjsl.admin_history import SimpleHistoryAdmin
 
 from .models import Activity, ActivityParticipant, BudgetChange, Enrollment, Program, ProgramBudget, ProgramTarget, Sdg
 

@@ -26,6 +26,7 @@ from partners.api import (
 from partners.models import Partner
 from regions.models import Region
 from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
+from tjsl.periods import validate_date, validate_year
 
 from . import services
 from .models import (
@@ -242,7 +243,9 @@ class ProgramFilter(StrictFilterSet):
     sdg = django_filters.NumberFilter(field_name="sdgs__number", distinct=True, label=_("SDG number"))
     support_form = django_filters.ChoiceFilter(choices=Program.SupportForm.choices)
     status = django_filters.ChoiceFilter(choices=Program.Status.choices)
-    year = django_filters.NumberFilter(method="filter_year", label=_("year within the program period"))
+    year = django_filters.NumberFilter(
+        method="filter_year", label=_("year within the program period"), validators=[validate_year]
+    )
     region = django_filters.CharFilter(method="filter_region", label=_("code of a province or regency"))
     company = django_filters.NumberFilter(field_name="company_id", label=_("id of a company"))
 
@@ -492,8 +495,8 @@ class ActivityFilter(StrictFilterSet):
     program = django_filters.NumberFilter(field_name="program_id", label=_("id of a program"))
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
     region = django_filters.CharFilter(method="filter_region", label=_("code of a region: it and everything below"))
-    date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", validators=[validate_date])
+    date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", validators=[validate_date])
 
     class Meta:
         model = Activity

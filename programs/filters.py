@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from tjsl.periods import validate_year
 
 from .models import Pillar, Program, Sdg
 
@@ -22,7 +23,7 @@ class ProgramFilter(django_filters.FilterSet):
     sdg = django_filters.ModelChoiceFilter(field_name="sdgs", queryset=Sdg.objects.all(), label=_("SDG"), distinct=True)
     support_form = django_filters.ChoiceFilter(choices=Program.SupportForm.choices, label=_("Form of support"))
     status = django_filters.ChoiceFilter(choices=Program.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(method="filter_year", label=_("Year"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("Year"), validators=[validate_year])
     region = RegionFilter(queryset=Region.objects.filter(level__in=[1, 2]), method="filter_region", label=_("Region"))
 
     class Meta:

@@ -16,6 +16,7 @@ from accounts.models import Company
 from accounts.scope import scope_for
 from partners.models import Partner
 from regions.models import Region
+from tjsl import periods
 
 from .models import (
     Activity,
@@ -115,8 +116,27 @@ def _check_dates(obj) -> None:
         raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
 
 
+def _check_program_period(program: Program) -> None:
+    """Within the bounds every period keeps (2000 to ten years ahead, ten years at most): each
+    year of a program is a budget line, a target and a column of its pages."""
+    errors = {}
+    for name in ("start_date", "end_date"):
+        try:
+            periods.date_check(getattr(program, name))
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    try:
+        periods.period_check(program.start_date, program.end_date)
+    except ValidationError as error:
+        raise ValidationError({"end_date": error.messages}) from error
+
+
 def _save_program(program: Program, *, actor, sdgs, target_regions) -> Program:
     _check_dates(program)
+    if program.start_date and program.end_date:
+        _check_program_period(program)
     program.full_clean()
     sdgs = list(sdgs)
     _check_sdgs(program.pillar, sdgs)

@@ -24,7 +24,7 @@ from programs.models import Pillar
 from tjsl.api import ScopedReadOnlyViewSet
 from tjsl.api_schema import ErrorSerializer
 
-from .dashboard import dashboard_data, dashboard_query, figures_for
+from .dashboard import PeriodError, dashboard_data, dashboard_query, figures_for
 from .impact.services import report_files_readable
 from .models import ImpactReport
 
@@ -187,6 +187,8 @@ class DashboardView(APIView):
             query, refs = dashboard_query(request.user, _clean_parameters(request.query_params))
         except Http404 as error:
             raise exceptions.NotFound() from error
+        except PeriodError as error:
+            raise exceptions.ValidationError({error.field_name: [error.message]}) from error
         data = figures_for(request.user, dashboard_data(query, refs))
         region = refs["region"]
         body = {

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
@@ -28,6 +29,7 @@ from partners.models import Partner, Sector, SizeClass
 from programs.models import Activity, Pillar, Program, ProgramBudget
 from programs.selectors import budget_visible_to
 from regions.models import Region
+from tjsl import periods
 
 from .aggregates import data_version
 from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearCount, ReachYearFact
@@ -60,41 +62,72 @@ class Period:
         return months
 
 
-def _parse_date(text: str) -> datetime.date:
-    return datetime.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+class PeriodError(ValueError):
+    """A period that cannot be read or lies outside the bounds; `message` says why, to the user."""
+
+    def __init__(self, message: str, *, field_name: str = "period"):
+        super().__init__(message)
+        self.message = message
+        self.field_name = field_name
+
+
+def _parse_date(text: str, field_name: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError as error:
+        raise PeriodError(_("Enter a date as dd/mm/yyyy."), field_name=field_name) from error
+
+
+def _bounded(start: datetime.date, end: datetime.date, key: str, *, field_name: str, today) -> Period:
+    try:
+        periods.period_check(start, end, today=today)
+    except ValidationError as error:
+        raise PeriodError(error.messages[0], field_name=field_name) from error
+    return Period(start, end, key)
 
 
 def period_parse(*, period: str = "", date_from: str = "", date_to: str = "", today=None) -> Period:
     """?period=2023 | 2023-Q4 | 2023-11, or ?from=dd/mm/yyyy&to=dd/mm/yyyy; default: this year.
 
     Roll-ups hold whole months, so a custom range is widened to the months it touches.
-    Raises ValueError on malformed input.
+    Every period lies within `tjsl.periods`' bounds (2000 to ten years ahead, ten years at most).
+    Raises PeriodError (a ValueError) on malformed or out-of-bounds input.
     """
     today = today or timezone.localdate()
     if date_from or date_to:
-        start = _parse_date(date_from) if date_from else datetime.date(today.year, 1, 1)
-        end = _parse_date(date_to) if date_to else today
+        start = _parse_date(date_from, "from") if date_from else datetime.date(today.year, 1, 1)
+        end = _parse_date(date_to, "to") if date_to else today
+        for day, name in ((start, "from"), (end, "to")):
+            try:
+                periods.date_check(day, today=today)
+            except ValidationError as error:
+                raise PeriodError(error.messages[0], field_name=name) from error
         if end < start:
-            raise ValueError("end before start")
+            raise PeriodError(_("The end date must be on or after the start date."), field_name="to")
         start = start.replace(day=1)
         end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
-        return Period(start, end, f"{start:%d/%m/%Y}-{end:%d/%m/%Y}")
+        return _bounded(start, end, f"{start:%d/%m/%Y}-{end:%d/%m/%Y}", field_name="to", today=today)
     period = (period or str(today.year)).strip()
-    if match := re.fullmatch(r"(\d{4})", period):
+    if match := re.fullmatch(r"([0-9]{4})", period):
         year = int(match[1])
-        return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), period)
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", period, flags=re.IGNORECASE):
-        year, quarter = int(match[1]), int(match[2])
+        start, end, key = datetime.date(max(year, 1), 1, 1), datetime.date(max(year, 1), 12, 31), period
+    elif match := re.fullmatch(r"([0-9]{4})-Q([1-4])", period, flags=re.IGNORECASE):
+        year, quarter = max(int(match[1]), 1), int(match[2])
         first_month = 3 * quarter - 2
         last_day = calendar.monthrange(year, first_month + 2)[1]
-        return Period(
-            datetime.date(year, first_month, 1), datetime.date(year, first_month + 2, last_day), f"{year}-Q{quarter}"
-        )
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", period):
-        year, month = int(match[1]), int(match[2])
-        last_day = calendar.monthrange(year, month)[1]  # raises on month 13
-        return Period(datetime.date(year, month, 1), datetime.date(year, month, last_day), f"{year}-{month:02d}")
-    raise ValueError(f"unknown period {period!r}")
+        start, end = datetime.date(year, first_month, 1), datetime.date(year, first_month + 2, last_day)
+        key = f"{year}-Q{quarter}"
+    elif (match := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", period)) and 1 <= int(match[2]) <= 12:
+        year, month = max(int(match[1]), 1), int(match[2])
+        last_day = calendar.monthrange(year, month)[1]
+        start, end, key = datetime.date(year, month, 1), datetime.date(year, month, last_day), f"{year}-{month:02d}"
+    else:
+        raise PeriodError(_("Enter a year (2023), a quarter (2023-Q4) or a month (2023-11)."))
+    try:
+        periods.year_check(start.year, today=today)
+    except ValidationError as error:
+        raise PeriodError(error.messages[0]) from error
+    return _bounded(start, end, key, field_name="period", today=today)
 
 
 # --- The scoped query ---------------------------------------------------------------
@@ -211,12 +244,10 @@ def dashboard_query(user, params: QueryDict) -> tuple[DashboardQuery, dict]:
         region = Region.objects.filter(code=region_code).select_related("parent").first()
         if region is None:
             raise Http404
-    try:
-        period = period_parse(
-            period=params.get("period", ""), date_from=params.get("from", ""), date_to=params.get("to", "")
-        )
-    except ValueError as error:
-        raise Http404 from error
+    # A malformed or unbounded period raises PeriodError: the callers answer 400 with its message.
+    period = period_parse(
+        period=params.get("period", ""), date_from=params.get("from", ""), date_to=params.get("to", "")
+    )
     programs = list(
         Program.objects.filter(scope.q(company_field="company_id"))
         .exclude(status=Program.Status.DRAFT)

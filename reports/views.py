@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -17,7 +17,7 @@ from tjsl.templatetags.tjsl_format import number
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 
 from .charts import bar_chart_svg, column_chart_svg, count_label, rupiah_short
-from .dashboard import CACHE_SECONDS, dashboard_data, dashboard_query, figures_for
+from .dashboard import CACHE_SECONDS, PeriodError, dashboard_data, dashboard_query, figures_for
 from .dashboard_forms import DashboardFilterForm
 
 VIEW_PERMISSION = "disbursements.view_disbursement"
@@ -141,10 +141,32 @@ def _child_regions(data: dict, child_query: str, child_level: int) -> list[dict]
     ]
 
 
+FORM_FIELD = {"period": "period", "from": "date_from", "to": "date_to"}
+
+
+def _refused_period(request, error: PeriodError):
+    """A 400 page that says what is wrong with the period, with the filters to correct it."""
+    params = _params(request)
+    form_data = {
+        "period": params.get("period", ""),
+        "date_from": params.get("from", ""),
+        "date_to": params.get("to", ""),
+    }
+    form = DashboardFilterForm(form_data, companies=[], programs=[])
+    form.is_valid()
+    form.add_error(FORM_FIELD[error.field_name], error.message)
+    kept = [(k, v) for k, v in params.items() if k not in FORM_FIELD]  # region, company...: kept as they were
+    context = {"form": form, "error": error, "kept": kept}
+    return render(request, "reports/dashboard_refused.html", context, status=400)
+
+
 @require_GET
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard(request):
-    query, refs = dashboard_query(request.user, request.GET)
+    try:
+        query, refs = dashboard_query(request.user, request.GET)
+    except PeriodError as error:
+        return _refused_period(request, error)
     data = figures_for(request.user, dashboard_data(query, refs))
     params = _params(request)
     form_data = {**params, "date_from": params.get("from", ""), "date_to": params.get("to", "")}
@@ -196,7 +218,10 @@ def _chart_spec(name: str, data: dict) -> tuple[str, dict] | None:
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard_chart(request, name: str):
     """One chart of the dashboard as SVG, for the same user, scope and filters as the page."""
-    query, refs = dashboard_query(request.user, request.GET)
+    try:
+        query, refs = dashboard_query(request.user, request.GET)
+    except PeriodError as error:
+        return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
     key = f"{query.cache_key()}:chart:{name}"
     svg = cache.get(key)
     if svg is None:

@@ -1,8 +1,12 @@
-"""The interface language: Bahasa Indonesia unless the user picked English with the switch."""
+"""The interface language (Bahasa Indonesia unless the user picked English with the switch),
+and the refusal of NUL bytes in addresses."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class InterfaceLanguageMiddleware(LocaleMiddleware):
@@ -18,3 +22,27 @@ class InterfaceLanguageMiddleware(LocaleMiddleware):
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the address or the query string is a 400 before any view runs.
+
+    PostgreSQL cannot hold NUL in text, so such a value would make any look-up fail
+    with a 500 (/handovers/verify/abc%00/); no legitimate link ever carries one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = ((key, value) for key, values in request.GET.lists() for value in values)
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in query):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request):
+        message = _("The address contains a character that is not allowed (a NUL byte).")
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": str(message)}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)

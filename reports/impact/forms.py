@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Company
 from accounts.scope import Scope
 from regions.models import Region
+from tjsl.periods import validate_year
 
 from ..models import ImpactReport
 from .figures import period_start
@@ -37,7 +38,7 @@ def company_choices(scope: Scope) -> list[tuple[str, str]]:
 
 class ImpactReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period"), choices=ImpactReport.Kind.choices, initial="quarter")
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), validators=[validate_year])
     number = forms.IntegerField(
         label=_("Month or quarter"),
         min_value=1,

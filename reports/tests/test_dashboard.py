@@ -43,9 +43,11 @@ class TestPeriodParsing:
         with pytest.raises(ValueError):
             period_parse(date_from="01/12/2023", date_to="01/11/2023")
 
-    def test_malformed_period_in_the_url_is_not_found(self, client, auditor):
+    def test_malformed_period_in_the_url_is_a_bad_request_with_the_reason(self, client, auditor):
         client.force_login(auditor)
-        assert client.get(URL, {"period": "2023-13"}).status_code == 404
+        response = client.get(URL, {"period": "2023-13"})
+        assert response.status_code == 400
+        assert response.context["form"].errors["period"]
 
 
 class TestRollupsEqualRawFigures:

@@ -52,7 +52,8 @@ def work_list(user) -> dict:
     if user.has_perm("disbursements.view_disbursement") and user.company_id:
         awaiting = selectors.awaiting_my_approval(user)
         context["awaiting"], context["awaiting_more"] = _first(_handover_rows(awaiting))
-        drafts = list(_handover_rows(selectors.my_drafts(user))[: 2 * WORK_LIST_SIZE])
+        # Returns first, so a long list of drafts never hides what came back to me.
+        drafts = list(_handover_rows(selectors.my_drafts(user)).order_by("-returned", "-pk")[: 2 * WORK_LIST_SIZE])
         context["returned"] = [d for d in drafts if d.returned][:WORK_LIST_SIZE]
         context["drafts"] = [d for d in drafts if not d.returned][:WORK_LIST_SIZE]
         context["approved"], context["approved_more"] = _first(_handover_rows(selectors.approved_not_handed_over(user)))

@@ -94,6 +94,13 @@ class TestStaff:
         assert f"/handovers/{approved.pk}/" in section(page, "approved")
         assert 'id="work-awaiting"' not in page  # staff approve nothing
 
+    def test_many_newer_drafts_never_hide_an_older_return(self, client, staf_hk, manajer_hk, program, partner):
+        returned = submitted_for(staf_hk, program, recipient=partner, day=today())
+        disbursement_return(disbursement=returned, actor=manajer_hk, reason="Lampiran kurang")
+        for n in range(25):
+            draft_for(staf_hk, program, recipient=partner, day=today(), total=n + 1)
+        assert f"/handovers/{returned.pk}/" in section(home(client, staf_hk), "returned")
+
     def test_another_persons_drafts_and_another_companys_work_are_not_listed(
         self, client, staf_hk, staf2_hk, staf_pln, program, partner
     ):

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from conftest import TEST_PASSWORD, make_user, requires_chromium
@@ -102,7 +103,12 @@ def test_official_dashboard(phone, records):
 
 def test_menu_collapses_behind_a_button_at_phone_width(phone, records):
     log_in(phone, "staf.hk")
-    assert not phone.is_visible("#nav-main")
-    phone.click(".navbar-toggler")
-    phone.wait_for_selector("#nav-main.show")
-    assert phone.is_visible("#nav-main a[href='/partners/']")
+    menu = phone.get_by_role("button", name="Buka/tutup navigasi")
+    partners = phone.get_by_role("link", name="Mitra binaan", exact=True)
+    expect(partners).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(partners).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    menu.click()
+    expect(partners).to_be_hidden()

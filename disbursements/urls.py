@@ -7,6 +7,7 @@ app_name = "disbursements"
 urlpatterns = [
     path("", views.HandoverListView.as_view(), name="handover-list"),
     path("queue/", views.HandoverListView.as_view(queue=True), name="handover-queue"),
+    path("export.xlsx", views.handover_export, name="handover-export"),
     path("new/", views.handover_create, name="handover-create"),
     path("recipients/", views.recipient_search, name="recipient-search"),
     path("regencies/", views.regency_options, name="regency-options"),

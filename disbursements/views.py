@@ -1,12 +1,14 @@
 """Handover pages: thin views over the forms and services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -30,9 +32,11 @@ from .forms import (
     WitnessFormSet,
     formset_rows,
 )
+from .listing import DEFAULT_SORT_LABEL, SORTS, handovers_xlsx, sort_key, sorted_handovers
 from .models import Disbursement, Item, Status
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def handover_for_user(user, pk: int) -> Disbursement:
@@ -63,35 +67,94 @@ def _saved_message(request) -> str:
 
 
 class HandoverListView(PermissionRequiredMixin, ListView):
-    """Newest first, keyset-paginated (`?before=<id>`) so that any page is as fast as the first."""
+    """Newest first, keyset-paginated (`?before=<id>`) so that any page is as fast as the first;
+    sorted by date, amount or number on request (`?sort=-amount`, then paged by `?page=`)."""
 
     permission_required = "disbursements.view_disbursement"
     template_name = "disbursements/handover_list.html"
     context_object_name = "handovers"
     queue = False
 
-    def get_queryset(self):
+    def filtered(self):
         queryset = Disbursement.objects.visible_to(self.request.user)
         if self.queue:
             queryset = queryset.filter(status=Status.SUBMITTED)
         self.filterset = HandoverFilter(self.request.GET or None, queryset=queryset, user=self.request.user)
-        queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+
+    def get_queryset(self):
+        self.sort = sort_key(self.request.GET.get("sort"))
+        self.matching = self.filtered()
+        queryset = sorted_handovers(self.matching, self.sort).select_related("program", "company", "partner", "group")
+        if self.sort:
+            self.page_number = max(1, min(id_or_none(self.request.GET.get("page")) or 1, 10**6))
+            start = (self.page_number - 1) * PAGE_SIZE
+            return queryset[start : start + PAGE_SIZE + 1]
         before = id_or_none(self.request.GET.get("before"))
         if before is not None:
             queryset = queryset.filter(pk__lt=before)
-        return queryset.select_related("program", "company", "partner", "group").order_by("-pk")[: PAGE_SIZE + 1]
+        return queryset[: PAGE_SIZE + 1]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = list(context["handovers"])
         params = self.request.GET.copy()
-        params.pop("before", None)
+        for key in ("before", "page"):
+            params.pop(key, None)
         if len(rows) > PAGE_SIZE:
             rows = rows[:PAGE_SIZE]
-            params["before"] = rows[-1].pk
-            context["next_url"] = "?" + params.urlencode()
-        context.update(handovers=rows, filter=self.filterset, queue=self.queue, first_url="?" + params.urlencode())
+            following = params.copy()
+            if self.sort:
+                following["page"] = self.page_number + 1
+            else:
+                following["before"] = rows[-1].pk
+            context["next_url"] = "?" + following.urlencode()
+        unsorted = params.copy()
+        unsorted.pop("sort", None)
+        context.update(
+            handovers=rows,
+            filter=self.filterset,
+            queue=self.queue,
+            first_url="?" + params.urlencode(),
+            paged=bool(self.request.GET.get("before") or (self.sort and self.page_number > 1)),
+            count=self.matching.count(),
+            sort=self.sort,
+            sorts=[("", DEFAULT_SORT_LABEL), *((key, label) for key, (label, _order) in SORTS.items())],
+            sort_links={key: _sort_link(unsorted, key, self.sort) for key in ("date", "amount", "number")},
+            export_query=params.urlencode(),
+        )
         return context
+
+
+def _sort_link(params, column: str, current: str) -> str:
+    """The column header's link: descending first (newest, largest), ascending when clicked again."""
+    params = params.copy()
+    params["sort"] = column if current == "-" + column else "-" + column
+    return "?" + params.urlencode()
+
+
+@require_GET
+def handover_export(request):
+    """The filtered handover list as .xlsx, in the order shown, within the user's scope; a list
+    longer than the cap is refused with a message saying to narrow the filters."""
+    if not request.user.has_perm("disbursements.view_disbursement"):
+        raise PermissionDenied
+    view = HandoverListView(request=request, kwargs={})
+    matching = view.filtered()
+    limit = settings.TJSL_EXPORT_SYNC_MAX_ROWS
+    if matching[: limit + 1].count() > limit:
+        messages.warning(
+            request,
+            _("The export takes at most %(limit)s handovers: narrow the filters (e.g. by period or region).")
+            % {"limit": f"{limit:,}".replace(",", ".")},
+        )
+        return redirect(reverse("disbursements:handover-list") + "?" + request.GET.urlencode())
+    handovers = sorted_handovers(matching, sort_key(request.GET.get("sort"))).select_related(
+        "program", "company", "partner", "group"
+    )
+    response = HttpResponse(handovers_xlsx(handovers.iterator(chunk_size=1000)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="handovers-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
 
 
 class HandoverDetailView(PermissionRequiredMixin, DetailView):

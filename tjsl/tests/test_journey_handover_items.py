@@ -71,11 +71,15 @@ def test_staff_enters_three_items_then_corrects_them(page, world, request):
     page.get_by_role("link", name="Penyaluran baru").click()
     screen.check("form-empty")
 
-    page.get_by_label("Program").select_option(label=str(world["program"]))
+    # The date first: the program select then offers the programs running on that day.
+    page.get_by_label("Tanggal", exact=True).press_sequentially("09/11/2023")
+    page.keyboard.press("Tab")
+    program = page.get_by_label("Program")
+    expect(program.get_by_role("option", name=str(world["program"]))).to_be_attached()
+    program.select_option(label=str(world["program"]))
     page.get_by_label("Penerima").press_sequentially("Songket")
     page.get_by_role("option", name="Songket Tanjung Senai").click()
     expect(page.get_by_text("Dipilih: Songket Tanjung Senai")).to_be_visible()
-    page.get_by_label("Tanggal", exact=True).press_sequentially("09/11/2023")
     page.get_by_label("Provinsi tempat").select_option(label="Sumatera Selatan")
     regency = page.get_by_label("Tempat (kabupaten/kota)")
     expect(regency.get_by_role("option", name="Kabupaten Ogan Ilir")).to_be_attached()

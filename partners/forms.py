@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from regions.forms import offer_regencies_of_one_province, province_field
 from regions.models import Region
 from tjsl.forms import RupiahField
 from tjsl.params import id_or_none
@@ -50,6 +51,7 @@ IDENTIFIER_HINTS = {
 
 
 class PartnerForm(forms.ModelForm):
+    province = province_field()
     joined_on = date_field(_("date joined"))
     confirm_similar = forms.BooleanField(
         label=_("I checked: this is a different business from the similar ones listed"), required=False
@@ -64,10 +66,14 @@ class PartnerForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regency"].queryset = Region.objects.regencies().order_by("name")
-        self.fields["regency"].label_from_instance = lambda r: f"{r.name} ({r.code})"
+        order = list(self.fields)
+        order.remove("province")
+        order.insert(order.index("regency"), "province")
+        self.order_fields(order)
+        self.fields["regency"].queryset = Region.objects.regencies()
+        offer_regencies_of_one_province(self, province="province", regency="regency", user=user)
         self.fields["regency"].widget.attrs["data-districts-url"] = reverse("partners:regency-districts")
         regency_id = id_or_none(self.data.get("regency") or getattr(self.instance, "regency_id", None))
         districts = Region.objects.districts()
@@ -147,7 +153,7 @@ class PartnerForm(forms.ModelForm):
         return data
 
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "confirm_similar"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("confirm_similar", "province")}
         return {**data, "confirm_similar": bool(self.cleaned_data.get("confirm_similar"))}
 
 

@@ -196,10 +196,18 @@ class PartnerDetailView(PermissionMixin, DetailView):
         return context
 
 
-class PartnerCreateView(PermissionMixin, FormView):
-    permission_required = "partners.add_partner"
-    template_name = "partners/partner_form.html"
+class PartnerFormMixin:
+    """The partner form offers the regencies of the user's own province first."""
+
     form_class = PartnerForm
+    template_name = "partners/partner_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class PartnerCreateView(PermissionMixin, PartnerFormMixin, FormView):
+    permission_required = "partners.add_partner"
 
     def form_valid(self, form):
         try:
@@ -211,10 +219,8 @@ class PartnerCreateView(PermissionMixin, FormView):
         return redirect("partners:partner-detail", pk=partner.pk)
 
 
-class PartnerUpdateView(PermissionMixin, UpdateView):
+class PartnerUpdateView(PermissionMixin, PartnerFormMixin, UpdateView):
     permission_required = "partners.change_partner"
-    template_name = "partners/partner_form.html"
-    form_class = PartnerForm
     context_object_name = "partner"
 
     def get_queryset(self):

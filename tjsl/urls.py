@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("partners/", include("partners.urls")),
+    path("regions/", include("regions.urls")),
     path("handovers/", include("disbursements.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -46,7 +46,6 @@ def test_staff_registers_meets_duplicate_imports_and_searches(page, rina, tmp_pa
     existing = services.partner_create(
         actor=rina, **partner_data(owner_nik="1610011508850777", business_name="Perak Lama")
     )
-    ogan_ilir = Region.objects.get(code="16.10")
     browser_login(page, "staf.hk")
 
     # Register a partner.
@@ -55,7 +54,10 @@ def test_staff_registers_meets_duplicate_imports_and_searches(page, rina, tmp_pa
     page.fill("#id_owner_name", "Siti Rahmah")
     page.fill("#id_owner_nik", "1610025508850002")
     page.fill("#id_phone", "0812 3456 7890")
-    page.select_option("#id_regency", str(ogan_ilir.pk))
+    page.get_by_label("Provinsi").select_option(label="Sumatera Selatan")
+    regency = page.get_by_label("Kabupaten/kota")
+    expect(regency.get_by_role("option", name="Kabupaten Ogan Ilir")).to_be_attached()
+    regency.select_option(label="Kabupaten Ogan Ilir")
     page.select_option("#id_sector", "kerajinan")
     page.fill("#id_joined_on", "09/11/2023")
     page.click("main [type=submit]")
@@ -68,7 +70,10 @@ def test_staff_registers_meets_duplicate_imports_and_searches(page, rina, tmp_pa
     page.fill("#id_business_name", "Usaha Lain")
     page.fill("#id_owner_name", "Orang Lain")
     page.fill("#id_owner_nik", "1610011508850777")
-    page.select_option("#id_regency", str(ogan_ilir.pk))
+    page.get_by_label("Provinsi").select_option(label="Sumatera Selatan")
+    regency = page.get_by_label("Kabupaten/kota")
+    expect(regency.get_by_role("option", name="Kabupaten Ogan Ilir")).to_be_attached()
+    regency.select_option(label="Kabupaten Ogan Ilir")
     page.select_option("#id_sector", "kuliner")
     page.fill("#id_joined_on", "01/02/2024")
     page.click("main [type=submit]")

@@ -56,6 +56,15 @@ def enter_item(row, kind: str, description: str, quantity: str, unit: str, unit_
     row.get_by_label("Harga satuan (Rp)").press("Tab")
 
 
+def choose_date_then_program(page, day: str, program) -> None:
+    """The date first: the program select then offers the programs running on that day."""
+    page.get_by_label("Tanggal", exact=True).press_sequentially(day)
+    page.get_by_label("Tanggal", exact=True).press("Tab")
+    select = page.get_by_label("Program")
+    expect(select.get_by_role("option", name=str(program))).to_be_attached()
+    select.select_option(label=str(program))
+
+
 def retype(field, text: str) -> None:
     field.click()
     field.press("ControlOrMeta+a")
@@ -71,12 +80,7 @@ def test_staff_enters_three_items_then_corrects_them(page, world, request):
     page.get_by_role("link", name="Penyaluran baru").click()
     screen.check("form-empty")
 
-    # The date first: the program select then offers the programs running on that day.
-    page.get_by_label("Tanggal", exact=True).press_sequentially("09/11/2023")
-    page.keyboard.press("Tab")
-    program = page.get_by_label("Program")
-    expect(program.get_by_role("option", name=str(world["program"]))).to_be_attached()
-    program.select_option(label=str(world["program"]))
+    choose_date_then_program(page, "09/11/2023", world["program"])
     page.get_by_label("Penerima").press_sequentially("Songket")
     page.get_by_role("option", name="Songket Tanjung Senai").click()
     expect(page.get_by_text("Dipilih: Songket Tanjung Senai")).to_be_visible()

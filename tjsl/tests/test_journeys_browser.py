@@ -1,23 +1,29 @@
-"""The three journeys of the product, end to end in headless Chromium.
+"""The three journeys of the product, end to end in headless Chromium, acted as a person acts:
+through links and buttons they can see, typing with the keyboard, reading the screen.
 
 (a) a staff member registers a partner and enters a group handover;
 (b) a manager approves it, follows the programme budget and downloads the quarterly PDF;
 (c) a regional official finds the partner and the handover in their region, and another
-    region's official cannot reach them (404).
+    region's official cannot reach them, not even by typing their addresses (404).
+
+Each page visited is checked at 1366 and 360 px by `tjsl.tests.person.Screen`.
 """
 
 import datetime
+import subprocess
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from conftest import browser_login, make_user, requires_chromium
+from conftest import make_user, requires_chromium
 from disbursements.models import Disbursement, Status
 from partners.models import BusinessGroup, Membership, Partner
 from regions.models import Region
+from tjsl.tests.person import screen_for
 from tjsl.tests.test_hostile_input import make_program
+from tjsl.tests.test_journey_handover_items import choose_date_then_program, enter_item, log_in
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -47,115 +53,150 @@ def world(live_db):
     return {"program": make_program(hk), "group": group, "ogan_ilir": ogan_ilir, **users}
 
 
-def register_partner(page, ogan_ilir) -> Partner:
-    page.goto(reverse("partners:partner-create"))
-    page.fill("#id_business_name", "Songket Tanjung Senai")
-    page.fill("#id_owner_name", "Siti Rahmah")
-    page.fill("#id_owner_nik", "1610025508850002")
-    page.fill("#id_phone", "0812 3456 7890")
-    page.select_option("#id_regency", str(ogan_ilir.pk))
-    page.select_option("#id_sector", "kerajinan")
-    page.fill("#id_joined_on", "09/11/2023")
-    page.click("main [type=submit]")
+def register_partner(page, screen) -> Partner:
+    page.get_by_role("link", name="Mitra binaan", exact=True).click()
+    page.get_by_role("link", name="Daftarkan mitra binaan").click()
+    screen.check("partner-form")
+    page.get_by_label("Nama usaha").press_sequentially("Songket Tanjung Senai")
+    page.get_by_label("Nama pemilik").press_sequentially("Siti Rahmah")
+    page.get_by_label("NIK pemilik").press_sequentially("1610025508850002")
+    page.get_by_label("Telepon").press_sequentially("0812 3456 7890")
+    page.get_by_label("Provinsi").select_option(label="Sumatera Selatan")
+    regency = page.get_by_label("Kabupaten/kota")
+    expect(regency.get_by_role("option", name="Kabupaten Ogan Ilir")).to_be_attached()
+    regency.select_option(label="Kabupaten Ogan Ilir")
+    expect(page.get_by_label("Kecamatan").get_by_role("option", name="Tanjung Batu")).to_be_attached()
+    page.get_by_label("Kecamatan").select_option(label="Tanjung Batu")
+    page.get_by_label("Sektor").select_option(label="Kerajinan")
+    page.get_by_label("Tanggal bergabung").press_sequentially("09/11/2023")
+    page.get_by_role("button", name="Simpan").click()
     page.wait_for_url("**/partners/*/")
-    return Partner.objects.get(owner_nik="1610025508850002")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Songket Tanjung Senai")
+    screen.check("partner-detail")
+    return Partner.objects.get(business_name="Songket Tanjung Senai")
 
 
-def enter_group_handover(page, program, group) -> Disbursement:
-    page.goto(reverse("disbursements:handover-create"))
-    page.select_option("select[name=program]", str(program.pk))
-    page.fill("#recipient-search", "Tanjung Senai")
-    page.click(f"[data-recipient='g:{group.pk}']")
-    page.fill("input[name=handed_on]", "09/11/2023")
-    page.select_option("select[name=place_province]", label="Sumatera Selatan")
-    page.wait_for_selector("select[name=place_regency] option:has-text('Kabupaten Ogan Ilir')", state="attached")
-    page.select_option("select[name=place_regency]", label="Kabupaten Ogan Ilir")
-    page.fill("input[name=place]", "Balai Desa Tanjung Senai")
-    page.fill("input[name=giver_name]", "Kepala Unit TJSL")
-    page.fill("input[name=receiver_name]", "Ketua Kelompok")
-    page.select_option("select[name=items-0-kind]", "peralatan")
-    page.fill("input[name=items-0-description]", "Alat tenun songket")
-    page.fill("input[name=items-0-quantity]", "3")
-    page.fill("input[name=items-0-unit]", "unit")
-    page.fill("input[name=items-0-unit_value]", "15000000")
-    expect(page.locator("#items-grand-total")).to_have_text("Rp45.000.000")
-    page.click("button[name=submit]")
+def enter_group_handover(page, screen, program) -> Disbursement:
+    page.get_by_role("link", name="Penyaluran", exact=True).click()
+    page.get_by_role("link", name="Penyaluran baru").click()
+    choose_date_then_program(page, "09/11/2023", program)
+    page.get_by_label("Penerima").press_sequentially("Tanjung Senai")
+    page.get_by_role("option", name="Kelompok Perajin Tanjung Senai").click()
+    page.get_by_label("Provinsi tempat").select_option(label="Sumatera Selatan")
+    regency = page.get_by_label("Tempat (kabupaten/kota)")
+    expect(regency.get_by_role("option", name="Kabupaten Ogan Ilir")).to_be_attached()
+    regency.select_option(label="Kabupaten Ogan Ilir")
+    page.get_by_label("Tempat", exact=True).press_sequentially("Balai Desa Tanjung Senai")
+    page.get_by_label("Pihak Pertama: nama").press_sequentially("Kepala Unit TJSL")
+    page.get_by_label("Pihak Kedua: nama").press_sequentially("Ketua Kelompok")
+    if page.locator("#items-body").get_by_role("row").count() == 0:
+        page.get_by_role("button", name="Tambah barang").click()
+    row = page.locator("#items-body").get_by_role("row").first
+    enter_item(row, "Peralatan produksi", "Alat tenun songket", "3", "unit", "15.000.000")
+    expect(page.get_by_role("table").first.locator("tfoot")).to_contain_text("Rp45.000.000")
+    screen.check("handover-form")
+    page.get_by_role("button", name="Simpan dan ajukan untuk persetujuan").click()
     page.wait_for_url("**/handovers/*/")
+    expect(page.get_by_role("alert").first).to_contain_text("Diajukan untuk persetujuan")
+    screen.check("handover-submitted")
     return Disbursement.objects.get()
 
 
+def approve_and_read_budget(page, screen, handover, program) -> None:
+    page.get_by_role("link", name="Menunggu persetujuan").click()
+    screen.check("approval-queue")
+    row = page.get_by_role("row").filter(has_text="Kelompok Perajin Tanjung Senai")
+    expect(row).to_contain_text("Diajukan")
+    expect(row).not_to_contain_text("draf")
+    row.get_by_role("link", name=f"Penyaluran #{handover.pk}").click()
+    page.get_by_role("button", name="Setujui").click()
+    expect(page.get_by_role("main")).to_contain_text("HK/TJSL/2023/0001")
+    screen.check("handover-approved")
+    page.get_by_role("link", name="Program", exact=True).click()
+    page.get_by_role("link", name=program.name).first.click()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Rp45.000.000")  # committed against the 2023 budget
+    expect(main).to_contain_text("Rp750.000.000")
+    screen.check("program-detail")
+
+
+def request_and_download_quarterly_report(page, screen, tmp_path):
+    """The manager asks for Q4 2023; the job runs as a worker would run it; the PDF downloads."""
+    from reports.impact.services import impact_report_produce
+    from reports.models import ImpactReport
+
+    page.get_by_role("link", name="Laporan", exact=True).click()
+    page.get_by_role("link", name="Minta laporan").click()
+    page.get_by_label("Periode").select_option(label="Triwulan")
+    year = page.get_by_label("Tahun")
+    year.press("ControlOrMeta+a")
+    year.press_sequentially("2023")
+    number = page.get_by_label("Bulan atau triwulan")
+    number.press("ControlOrMeta+a")
+    number.press_sequentially("4")
+    screen.check("report-request")
+    page.get_by_role("button", name="Susun laporan").click()
+    page.wait_for_url("**/reports/*/")
+    report = ImpactReport.objects.get()
+    impact_report_produce(report_id=report.pk)  # the worker's work, in this process
+    page.reload()
+    screen.check("report-ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF", exact=True).first.click()
+    target = tmp_path / "laporan-q4.pdf"
+    download.value.save_as(target)
+    return target
+
+
 def test_staff_enters_manager_approves_and_reports_official_sees_only_their_region(
-    page, world, tmp_path, settings, monkeypatch
+    page, world, tmp_path, settings, monkeypatch, request
 ):
     from reports.tasks import impact_report_produce
 
     settings.MEDIA_ROOT = tmp_path / "media"
     # The report job is run below in this process, as a worker would; nothing goes to the broker.
     monkeypatch.setattr(impact_report_produce, "apply_async", lambda *args, **kwargs: None)
+    screen = screen_for(page, request)
 
     # (a) Staff: a new partner, then a handover to the group, submitted for approval.
-    browser_login(page, "staf.hk")
-    partner = register_partner(page, world["ogan_ilir"])
-    assert "Songket Tanjung Senai" in page.inner_text("h1")
-    handover = enter_group_handover(page, world["program"], world["group"])
+    log_in(page, "staf.hk")
+    partner = register_partner(page, screen)
+    handover = enter_group_handover(page, screen, world["program"])
     assert handover.status == Status.SUBMITTED and handover.total == 45_000_000
     assert handover.allocations.count() == 3
 
     # (b) Manager: approve from the queue, see the budget committed, take the quarterly report.
-    page.context.clear_cookies()
-    browser_login(page, "manajer.hk")
-    page.goto(reverse("disbursements:handover-queue"))
-    page.click(f"a[href='/handovers/{handover.pk}/']")
-    page.click("form[action$='/approve/'] button[type=submit]")
-    page.wait_for_selector("text=HK/TJSL/2023/0001")
+    page.get_by_role("button", name="Keluar").click()
+    log_in(page, "manajer.hk")
+    approve_and_read_budget(page, screen, handover, world["program"])
     handover.refresh_from_db()
     assert handover.status == Status.APPROVED and handover.approved_by == world["manajer"]
-    page.goto(reverse("programs:program-detail", args=[world["program"].pk]))
-    assert "Rp45.000.000" in page.inner_text("main")  # committed against the 2023 budget
-    assert "Rp750.000.000" in page.inner_text("main")
-
-    pdf = request_and_download_quarterly_report(page, tmp_path)
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+    pdf = request_and_download_quarterly_report(page, screen, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Rp45.000.000" in text
 
     # (c) The Sumatera Selatan official finds both; the Maluku official reaches neither.
-    page.context.clear_cookies()
-    browser_login(page, "pejabat.sumsel")
-    page.goto(reverse("partners:partner-list") + "?q=songket+tanjung")
-    assert "Songket Tanjung Senai" in page.inner_text("main")
-    page.goto(reverse("disbursements:handover-list"))
-    assert "HK/TJSL/2023/0001" in page.inner_text("main")
-    response = page.goto(reverse("reports:dashboard") + "?period=2023-11&region=16.10")
-    assert response.status == 200
-    assert page.locator("#figure-net").inner_text().strip() == "Rp45.000.000"
+    page.get_by_role("button", name="Keluar").click()
+    log_in(page, "pejabat.sumsel")
+    page.get_by_role("link", name="Mitra binaan", exact=True).click()
+    page.get_by_label("Cari", exact=True).press_sequentially("songket tanjung")
+    page.get_by_label("Cari", exact=True).press("Enter")
+    expect(page.get_by_role("main")).to_contain_text("Songket Tanjung Senai")
+    screen.check("official-partners")
+    page.get_by_role("link", name="Penyaluran", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text("HK/TJSL/2023/0001")
+    screen.check("official-handovers")
 
-    page.context.clear_cookies()
-    browser_login(page, "pejabat.maluku")
+    page.get_by_role("button", name="Keluar").click()
+    log_in(page, "pejabat.maluku")
     for url in (
         reverse("partners:partner-detail", args=[partner.pk]),
         reverse("disbursements:handover-detail", args=[handover.pk]),
         reverse("reports:dashboard") + "?period=2023-11&region=16.10",
     ):
-        assert page.goto(url).status == 404, url
-    page.goto(reverse("disbursements:handover-list"))
-    assert "HK/TJSL/2023/0001" not in page.inner_text("main")
-
-
-def request_and_download_quarterly_report(page, tmp_path):
-    """The manager asks for Q4 2023; the job runs as a worker would run it; the PDF downloads."""
-    from reports.impact.services import impact_report_produce
-    from reports.models import ImpactReport
-
-    page.goto(reverse("reports:report-request"))
-    page.select_option("select[name=kind]", "quarter")
-    page.fill("input[name=year]", "2023")
-    page.fill("input[name=number]", "4")
-    page.click("main [type=submit]")
-    page.wait_for_url("**/reports/*/")
-    report = ImpactReport.objects.get()
-    impact_report_produce(report_id=report.pk)  # the worker's work, in this process
-    page.goto(reverse("reports:report-detail", args=[report.pk]))
-    with page.expect_download() as download:
-        page.click("a[data-download=pdf]")
-    target = tmp_path / "laporan-q4.pdf"
-    download.value.save_as(target)
-    return target
+        assert page.goto(url).status == 404, url  # typed by someone trying their luck
+        expect(page.get_by_role("heading", level=1)).to_have_text("Halaman tidak ditemukan")
+    page.get_by_role("link", name="Ke beranda").click()
+    page.get_by_role("link", name="Penyaluran", exact=True).click()
+    expect(page.get_by_role("main")).not_to_contain_text("HK/TJSL/2023/0001")
+    screen.check("other-official-handovers")

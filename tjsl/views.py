@@ -49,7 +49,8 @@ def work_list(user) -> dict:
     from reports.models import ImpactReport
 
     context = {}
-    if user.has_perm("disbursements.view_disbursement") and user.company_id:
+    enters_or_approves = user.has_role(Role.STAF) or user.has_role(Role.MANAJER)
+    if enters_or_approves and user.company_id and user.has_perm("disbursements.view_disbursement"):
         awaiting = selectors.awaiting_my_approval(user)
         context["awaiting"], context["awaiting_more"] = _first(_handover_rows(awaiting))
         # Returns first, so a long list of drafts never hides what came back to me.

@@ -197,6 +197,13 @@ class TestOfficial:
         assert "Open the dashboard" in figures and "Rp37.650.000" not in figures
 
 
+def test_a_company_administrator_gets_no_handover_work(client, hk, staf_hk, program, partner):
+    admin_hk = make_user("admin.hk", Role.ADMINISTRATOR, company=hk)
+    draft_for(staf_hk, program, recipient=partner, day=today())
+    page = home(client, admin_hk)
+    assert 'id="work-drafts"' not in page and 'id="work-returned"' not in page and 'id="work-reports"' in page
+
+
 class TestReportsReady:
     def _report(self, company, region=None, status=ImpactReport.Status.DONE, version=1):
         return ImpactReport.objects.create(

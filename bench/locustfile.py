@@ -92,7 +92,7 @@ class Staff(DemoUser):
         if provinces:
             # The form offers the regencies of one province at a time (htmx on province change).
             found = self.client.get(
-                f"/handovers/regencies/?place_province={random.choice(provinces)}", name="regency options"
+                f"/regions/regencies/?place_province={random.choice(provinces)}", name="regency options"
             )
             regencies = OPTION.findall(found.text)
         found = self.client.get(f"/handovers/recipients/?q={random.choice(SEARCH_WORDS)}", name="recipient search")

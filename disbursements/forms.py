@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import BusinessGroup, Partner
 from programs.models import Program
+from regions.forms import offer_regencies_of_one_province
 from regions.models import Region
 from tjsl.forms import RupiahField
 from tjsl.params import id_or_none
@@ -68,7 +69,7 @@ class HandoverForm(forms.ModelForm):
         self._offer_programs_of_the_date()
         self.fields["place_regency"].queryset = Region.objects.regencies()
         self.fields["place_regency"].required = False
-        self._offer_regencies_of_one_province()
+        offer_regencies_of_one_province(self, province="place_province", regency="place_regency", user=user)
         instance = self.instance
         if instance.pk and instance.recipient is not None:
             self.initial["recipient"] = f"{'g' if instance.group_id else 'p'}:{instance.recipient.pk}"
@@ -128,28 +129,6 @@ class HandoverForm(forms.ModelForm):
                 },
             )
         return data
-
-    def _offer_regencies_of_one_province(self) -> None:
-        """Render only the chosen province's regencies (the page reloads them with htmx when
-        the province changes); validation still accepts any regency."""
-        # Posted values may be anything ("abc", "²", 40 digits): only a plain id is looked up.
-        regency_pk = id_or_none(self.data.get("place_regency") if self.is_bound else self.instance.place_regency_id)
-        province_pk = id_or_none(self.data.get("place_province")) if self.is_bound else None
-        regency = Region.objects.filter(pk=regency_pk).first() if regency_pk is not None else None
-        if regency is not None:
-            province_pk = regency.parent_id
-        elif province_pk is None and self.user.region_id:
-            province_pk = Region.objects.get(code=self.user.region.code[:2]).pk
-        self.fields["place_province"].initial = province_pk
-        self.fields["place_province"].widget.attrs.update(
-            {
-                "hx-get": reverse("disbursements:regency-options"),
-                "hx-target": "#id_place_regency",
-                "hx-trigger": "change",
-            }
-        )
-        regencies = Region.objects.regencies().filter(parent_id=province_pk) if province_pk else []
-        self.fields["place_regency"].widget.choices = [("", "---------")] + [(r.pk, r.name) for r in regencies]
 
     def clean_receiver_nik(self):
         nik = self.cleaned_data["receiver_nik"].strip()

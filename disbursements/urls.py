@@ -10,7 +10,6 @@ urlpatterns = [
     path("export.xlsx", views.handover_export, name="handover-export"),
     path("new/", views.handover_create, name="handover-create"),
     path("recipients/", views.recipient_search, name="recipient-search"),
-    path("regencies/", views.regency_options, name="regency-options"),
     path("programs/", views.program_options, name="program-options"),
     path("<int:pk>/", views.HandoverDetailView.as_view(), name="handover-detail"),
     path("<int:pk>/edit/", views.handover_update, name="handover-update"),

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
 from partners.models import BusinessGroup, Partner
-from regions.models import Region
 from tjsl.params import id_or_none
 
 from . import services
@@ -320,14 +319,6 @@ def program_options(request):
         "none_runs": field.help_text if len(field.choices) == 1 else "",
     }
     return render(request, "disbursements/_program_options.html", context)
-
-
-@require_GET
-def regency_options(request):
-    """htmx: the regency options of the chosen province, for the place of a handover."""
-    province = id_or_none(request.GET.get("place_province"))
-    regencies = Region.objects.regencies().filter(parent_id=province) if province is not None else []
-    return render(request, "disbursements/_regency_options.html", {"regencies": regencies})
 
 
 def _transition_view(service, *, needs_reason=False, optional_reason=False, success=""):

@@ -9,9 +9,9 @@ from tjsl.params import id_or_none
 from .models import Region
 
 
-def province_field(label=_("Province")) -> forms.ModelChoiceField:
+def province_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label=label, queryset=Region.objects.provinces().order_by("name"), required=False
+        label=_("Province"), queryset=Region.objects.provinces().order_by("name"), required=False
     )
 
 

@@ -253,4 +253,4 @@ class TestReportedServerErrors:
         response = client.post(reverse("disbursements:handover-update", args=[handover.pk]), data)
         assert response.status_code == 400
         assert response.context["form"].errors["place_province"]
-        assert client.get(reverse("disbursements:regency-options"), {"place_province": province}).status_code == 200
+        assert client.get(reverse("regions:regency-options"), {"place_province": province}).status_code == 200

@@ -291,3 +291,8 @@ class AllocationForm(forms.Form):
 
     def rows(self):
         return [(member, self[f"amount_{member.pk}"]) for member in self.members]
+
+    @property
+    def other_total(self) -> int:
+        """What the members the editor may not see receive (set by the view)."""
+        return sum(getattr(self, "other_amounts", {}).values())

@@ -385,11 +385,16 @@ def handover_hand_over(request, pk: int):
 
 
 def _allocation_form(request, handover: Disbursement) -> AllocationForm:
+    """Members outside the editor's region are not shown by name: their amounts stay as they are
+    and count in the totals as one line."""
     members = services.group_members_on(handover.group, handover.handed_on)
     saved = {a.partner_id: a.amount for a in handover.allocations.all()}
     split = dict(zip([m.pk for m in members], services.equal_split(handover.total, len(members)), strict=True))
     amounts = {m.pk: saved.get(m.pk, split[m.pk]) for m in members} if saved.keys() <= split.keys() else split
-    return AllocationForm(request.POST or None, members=members, amounts=amounts)
+    visible = set(Partner.objects.visible_to(request.user).filter(pk__in=amounts).values_list("pk", flat=True))
+    form = AllocationForm(request.POST or None, members=[m for m in members if m.pk in visible], amounts=amounts)
+    form.other_amounts = {pk: amount for pk, amount in amounts.items() if pk not in visible}
+    return form
 
 
 def handover_allocations(request, pk: int):
@@ -401,7 +406,8 @@ def handover_allocations(request, pk: int):
     form = _allocation_form(request, handover)
     if request.method == "POST" and form.is_valid():
         try:
-            services.allocations_set(disbursement=handover, actor=request.user, amounts=form.amounts())
+            amounts = {**form.other_amounts, **form.amounts()}
+            services.allocations_set(disbursement=handover, actor=request.user, amounts=amounts)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -9,7 +9,6 @@ from conftest import browser_login, make_user, requires_chromium
 from partners import services
 from partners.imports import COLUMN_NAMES
 from partners.models import Partner
-from regions.models import Region
 
 from .conftest import partner_data
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def offered_regencies(html: str) -> list[str]:
     select = html[html.index('name="regency"') : html.index("</select>", html.index('name="regency"'))]
-    return [name for name in re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)]
+    return list(re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select))
 
 
 class TestProvinceThenRegency:
@@ -38,7 +38,7 @@ class TestProvinceThenRegency:
         html = client.get(reverse("partners:partner-update", args=[partner.pk])).content.decode()
         regencies = offered_regencies(html)
         assert "Kabupaten Ogan Ilir" in regencies and "Kota Ambon" not in regencies
-        assert re.search(r'<option value="%d" selected>Sumatera Selatan</option>' % partner.regency.parent_id, html)
+        assert re.search(rf'<option value="{partner.regency.parent_id}" selected>Sumatera Selatan</option>', html)
 
     @pytest.mark.parametrize("province", ["abc", "99999999999999999999", "\x00", ""])
     def test_junk_province_ids_give_no_options_and_no_error(self, client, staf_hk, province):

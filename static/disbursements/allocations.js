@@ -10,7 +10,7 @@
   const rupiah = (n) => "Rp" + n.toLocaleString("id-ID");
 
   function recompute() {
-    let allocated = 0;
+    let allocated = Number(form.dataset.other || 0);
     let readable = true;
     form.querySelectorAll("input[data-rupiah]").forEach((input) => {
       const value = input.value.trim() === "" ? 0 : window.tjslRupiahValue(input.value);

@@ -8,7 +8,7 @@ activities. Every write goes through programs.services.
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -74,6 +74,8 @@ class CloseReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+# "EnrollmentRequest" is already the request body of an enrolment in the schema.
+@extend_schema_serializer(component_name="EnrollmentApprovalRequest")
 class EnrollmentRequestSerializer(serializers.ModelSerializer):
     """A request to enrol a partner whose data another company holds; it enrols nothing until
     another manager of the program's company approves it."""

@@ -42,9 +42,14 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         bodies = super()._get_response_bodies(direction)
-        codes = {"401": _("Not authenticated."), "403": _("Not allowed."), "429": _("Too many requests.")}
-        if self.method != "GET" or self._is_list_view():
-            codes["400"] = _("Invalid input.")
+        # Any request may be refused as invalid input: a body, a filter, or an address with a
+        # NUL byte (tjsl.middleware.RefuseNulBytesMiddleware).
+        codes = {
+            "400": _("Invalid input."),
+            "401": _("Not authenticated."),
+            "403": _("Not allowed."),
+            "429": _("Too many requests."),
+        }
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             codes["404"] = _("Not found, or outside your scope.")
         if self._is_idempotent_create():

@@ -32,7 +32,7 @@ def test_page_loads_no_blocked_asset_and_no_script_error(page, rina):
     browser_login(page, "staf.hk")
     page.reload()
     assert page.evaluate("typeof htmx") == "object"
-    assert page.evaluate("typeof bootstrap") == "object"
+    assert page.evaluate("typeof tjslRupiahValue") == "function"
     assert errors == []
 
 

@@ -51,7 +51,8 @@ class TestFormats:
         return Template("{% load tjsl_format %}" + source).render(Context(context))
 
     def test_rupiah_uses_indonesian_grouping(self):
-        assert self.render("{{ v|rupiah }}", v=200_000_000) == "Rp200.000.000"
+        # Kept on one line in narrow columns by its class.
+        assert self.render("{{ v|rupiah }}", v=200_000_000) == '<span class="amount">Rp200.000.000</span>'
 
     def test_amount_in_words(self):
         assert self.render("{{ v|rupiah_words }}", v=200_000_000) == "dua ratus juta rupiah"

@@ -1,5 +1,6 @@
 """Shared fixtures: companies and one user per role, built like the demo data."""
 
+import datetime
 import os
 import shutil
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Company, User
 from accounts.roles import Role
+from programs.models import Program, ProgramBudget
 from regions.models import Region
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -174,3 +176,19 @@ def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def make_program(company, *, code="HK-PK", status="aktif") -> Program:
+    """HK Peduli Kreatif: 2023-2025, Rp750.000.000 for 2023, as in the demo."""
+    program = Program.objects.create(
+        company=company,
+        code=code,
+        name="HK Peduli Kreatif",
+        pillar="ekonomi",
+        support_form="bantuan",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2025, 12, 31),
+        status=status,
+    )
+    ProgramBudget.objects.create(program=program, year=2023, amount=750_000_000)
+    return program

@@ -4,44 +4,54 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 
+def _run_or_record_failure(work, fail, *, what: str, too_long, failed) -> None:
+    """Run a job's service; when it runs out of time or breaks, record why on the job the user
+    follows (then let Celery see the error), so a page never waits on it for good."""
+    try:
+        work()
+    except SoftTimeLimitExceeded:
+        fail(message=str(too_long))
+    except Exception:
+        logger.exception("%s failed", what)
+        fail(message=str(failed))
+        raise
+
+
 @shared_task(acks_late=True, soft_time_limit=14 * 60, time_limit=15 * 60)
 def partner_import_validate_task(import_id: int) -> None:
-    try:
-        services.partner_import_validate(import_id=import_id)
-    except SoftTimeLimitExceeded:
-        services.partner_import_fail(import_id=import_id, message=_("Checking took too long."))
-    except Exception:
-        logger.exception("partner import %s: checking failed", import_id)
-        services.partner_import_fail(import_id=import_id, message=_("The file could not be checked."))
-        raise
+    _run_or_record_failure(
+        lambda: services.partner_import_validate(import_id=import_id),
+        lambda message: services.partner_import_fail(import_id=import_id, message=message),
+        what=f"partner import {import_id}: checking",
+        too_long=_("Checking took too long."),
+        failed=_("The file could not be checked."),
+    )
 
 
 @shared_task(acks_late=True, soft_time_limit=14 * 60, time_limit=15 * 60)
 def partner_import_commit_task(import_id: int) -> None:
-    try:
-        services.partner_import_commit(import_id=import_id)
-    except SoftTimeLimitExceeded:
-        services.partner_import_fail(import_id=import_id, message=_("Importing took too long."))
-    except Exception:
-        logger.exception("partner import %s: import failed", import_id)
-        services.partner_import_fail(import_id=import_id, message=_("The rows could not be imported."))
-        raise
+    _run_or_record_failure(
+        lambda: services.partner_import_commit(import_id=import_id),
+        lambda message: services.partner_import_fail(import_id=import_id, message=message),
+        what=f"partner import {import_id}: importing",
+        too_long=_("Importing took too long."),
+        failed=_("The rows could not be imported."),
+    )
 
 
 @shared_task(acks_late=True, soft_time_limit=14 * 60, time_limit=15 * 60)
 def partner_export_task(export_id: int) -> None:
-    try:
-        services.partner_export_produce(export_id=export_id)
-    except SoftTimeLimitExceeded:
-        services.partner_export_fail(export_id=export_id, message=_("Making the file took too long."))
-    except Exception:
-        logger.exception("partner export %s failed", export_id)
-        services.partner_export_fail(export_id=export_id, message=_("The file could not be made."))
-        raise
+    _run_or_record_failure(
+        lambda: services.partner_export_produce(export_id=export_id),
+        lambda message: services.partner_export_fail(export_id=export_id, message=message),
+        what=f"partner export {export_id}",
+        too_long=_("Making the file took too long."),
+        failed=_("The file could not be made."),
+    )

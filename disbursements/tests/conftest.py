@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from conftest import make_user
+from conftest import make_program, make_user
 from disbursements.services import ItemData, disbursement_create_draft, disbursement_submit
 from partners.models import BusinessGroup, Membership, Partner
-from programs.models import Program, ProgramBudget
+from programs.models import Program
 from regions.models import Region
 
 HANDOVER_DAY = datetime.date(2023, 11, 9)
@@ -20,18 +20,7 @@ def ogan_ilir(db) -> Region:
 
 @pytest.fixture
 def program(hk) -> Program:
-    program = Program.objects.create(
-        company=hk,
-        code="HK-PK",
-        name="HK Peduli Kreatif",
-        pillar="ekonomi",
-        support_form="bantuan",
-        start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2025, 12, 31),
-        status="aktif",
-    )
-    ProgramBudget.objects.create(program=program, year=2023, amount=750_000_000)
-    return program
+    return make_program(hk)
 
 
 def make_partner(name: str, region: Region, **extra) -> Partner:

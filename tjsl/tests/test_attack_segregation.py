@@ -8,8 +8,6 @@
    the enrolling company approves, and even then no edit right nor unmasked NIK.
 """
 
-import datetime
-
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -18,12 +16,12 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import api_token_create
-from conftest import make_user, requires_postgres
+from conftest import make_program, make_user, requires_postgres
 from disbursements.models import Disbursement, Status
 from disbursements.services import disbursement_approve, disbursement_submit, disbursement_update_draft
 from disbursements.tests.conftest import draft_for, items_worth, make_partner
 from disbursements.tests.test_views import entry_post
-from programs.models import Program, ProgramBudget
+from programs.models import Program
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -47,18 +45,7 @@ def ogan_ilir(db) -> Region:
 
 @pytest.fixture
 def program(hk) -> Program:
-    program = Program.objects.create(
-        company=hk,
-        code="HK-PK",
-        name="HK Peduli Kreatif",
-        pillar="ekonomi",
-        support_form="bantuan",
-        start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2025, 12, 31),
-        status="aktif",
-    )
-    ProgramBudget.objects.create(program=program, year=2023, amount=750_000_000)
-    return program
+    return make_program(hk)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ API gets the same from Schemathesis (tjsl/tests/test_api_schemathesis.py).
 """
 
 import csv
-import datetime
 import io
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from accounts.models import ApiToken
+from conftest import make_program
 from disbursements.models import Disbursement, Status
 from disbursements.tests.conftest import draft_for
 from partners import services as partner_services
@@ -61,21 +61,6 @@ FUZZ = settings(
 
 def payload(fields: list[str], **fixed) -> st.SearchStrategy[dict]:
     return st.fixed_dictionaries(dict.fromkeys(fields, value)).map(lambda data: {**data, **fixed})
-
-
-def make_program(company, *, code="HK-PK", status="aktif") -> Program:
-    program = Program.objects.create(
-        company=company,
-        code=code,
-        name="HK Peduli Kreatif",
-        pillar="ekonomi",
-        support_form="bantuan",
-        start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2025, 12, 31),
-        status=status,
-    )
-    ProgramBudget.objects.create(program=program, year=2023, amount=750_000_000)
-    return program
 
 
 @pytest.fixture

@@ -108,6 +108,9 @@ class HandoverForm(forms.ModelForm):
         if self.instance.pk and self.instance.program_id:
             offered = offered | field.queryset.filter(pk=self.instance.program_id)
         field.choices = [("", field.empty_label), *((p.pk, str(p)) for p in offered.distinct())]
+        # Always some help text: the options' reload replaces it (hx-swap-oob), so a warning about
+        # today never stays beside the programs of the date typed.
+        field.help_text = _("The programs running on the handover date.")
         if len(field.choices) == 1:
             field.help_text = _(
                 "No active program of your company runs on %(date)s: a program whose period has ended "

@@ -317,6 +317,7 @@ def program_options(request):
         "choices": [(str(value), label) for value, label in field.choices],
         "chosen": request.GET.get("program", ""),
         "none_runs": field.help_text if len(field.choices) == 1 else "",
+        "help_text": field.help_text,
     }
     return render(request, "disbursements/_program_options.html", context)
 

@@ -62,6 +62,9 @@ def choose_date_then_program(page, day: str, program) -> None:
     page.get_by_label("Tanggal", exact=True).press("Tab")
     select = page.get_by_label("Program")
     expect(select.get_by_role("option", name=str(program))).to_be_attached()
+    # The warning that no program runs today does not stay beside the date's programs.
+    expect(page.get_by_text("Tidak ada program aktif", exact=False)).to_have_count(0)
+    expect(page.get_by_text("Program yang berjalan pada tanggal penyaluran.")).to_be_visible()
     select.select_option(label=str(program))
 
 

@@ -227,6 +227,17 @@ def _int_or_404(value: str) -> int | None:
         raise Http404 from error
 
 
+def programs_offered(user) -> list[Program]:
+    """The programs a user may pick: those `/programs/<id>/` shows them (drafts aside)."""
+    return list(
+        Program.objects.visible_to(user)
+        .exclude(status=Program.Status.DRAFT)
+        .prefetch_related("sdgs")
+        .only("id", "name", "code", "company_id", "pillar")
+        .order_by("company_id", "name")
+    )
+
+
 def dashboard_query(user, params: QueryDict) -> tuple[DashboardQuery, dict]:
     """Turn (user, GET parameters) into the scoped query; 404 for anything outside the scope.
 
@@ -248,13 +259,7 @@ def dashboard_query(user, params: QueryDict) -> tuple[DashboardQuery, dict]:
     period = period_parse(
         period=params.get("period", ""), date_from=params.get("from", ""), date_to=params.get("to", "")
     )
-    programs = list(
-        Program.objects.filter(scope.q(company_field="company_id"))
-        .exclude(status=Program.Status.DRAFT)
-        .prefetch_related("sdgs")
-        .only("id", "name", "code", "company_id", "pillar")
-        .order_by("company_id", "name")
-    )
+    programs = programs_offered(user)
     companies = list(Company.objects.filter(scope.q(company_field="id")).order_by("name"))
     company_id = _int_or_404(params.get("company", ""))
     if company_id is not None and company_id not in {c.pk for c in companies}:
@@ -584,12 +589,13 @@ def _compute(query: DashboardQuery, refs: dict) -> dict:
     ]
     kind_labels = dict(Item.Kind.choices)
     by_kind = [{"id": k, "label": str(kind_labels.get(k, k)), "net": v} for k, v in facts["by_kind"].items() if v]
-    child_codes = set(facts["by_child"]) | set(facts["reach_by_child"])
+    child_codes = set(facts["by_child"]) | set(facts["reach_by_child"]) if query.level < 3 else set()
     names = dict(Region.objects.filter(code__in=child_codes).values_list("code", "name"))
     children = [
         {
             "code": code,
-            "label": names.get(code, code),
+            "label": names.get(code, code) if _is_child(query, code) else _unplaced_label(query),
+            "unplaced": not _is_child(query, code),
             "net": (facts["by_child"].get(code) or {}).get("net") or 0,
             "handovers": (facts["by_child"].get(code) or {}).get("handovers") or 0,
             "beneficiaries": facts["reach_by_child"].get(code, 0),
@@ -612,6 +618,19 @@ def _compute(query: DashboardQuery, refs: dict) -> dict:
         "by_kind": by_net(by_kind),
         "children": by_net(children),
     }
+
+
+def _is_child(query: DashboardQuery, code: str) -> bool:
+    """One level below the region shown: records held at the region itself are not its children."""
+    return bool(code) and code.count(".") == query.level
+
+
+def _unplaced_label(query: DashboardQuery) -> str:
+    if query.level == 0:
+        return _("Province not recorded")
+    if query.level == 1:
+        return _("Regency or city not recorded")
+    return _("District not recorded")
 
 
 def query_as_dict(query: DashboardQuery) -> dict:

@@ -132,7 +132,7 @@ def _child_regions(data: dict, child_query: str, child_level: int) -> list[dict]
     return [
         {
             "label": row["label"],
-            "href": f"{prefix}{quote(row['code'])}" if child_level <= 3 and row["code"] else "",
+            "href": f"{prefix}{quote(row['code'])}" if child_level <= 3 and not row.get("unplaced") else "",
             "net": rupiah(row["net"]),
             "handovers": number(row["handovers"]),
             "beneficiaries": number(row["beneficiaries"]),

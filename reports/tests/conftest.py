@@ -88,6 +88,9 @@ def world(
 def _build_world(staf_hk, manajer_hk, staf_pln, manajer_pln, program, pln_program, group):
     palembang, ambon = Region.objects.get(code="16.71"), Region.objects.get(code="81.71")
     ogan = Region.objects.get(code="16.10")
+    # Each program targets its province: the programs page shows it to that province's official only.
+    program.target_regions.add(Region.objects.get(code="16"))
+    pln_program.target_regions.add(Region.objects.get(code="81"))
     handovers = {}
     oi = disbursement_approve(disbursement=submitted_for(staf_hk, program, recipient=group), actor=manajer_hk)
     handovers["ogan_ilir_group"] = hand_over(oi, staf_hk)

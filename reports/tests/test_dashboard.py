@@ -127,7 +127,8 @@ class TestScope:
 
     def test_maluku_official_page_shows_nothing_of_ogan_ilir(self, world, client, pejabat_maluku, program):
         client.force_login(pejabat_maluku)
-        for params in ({"period": "2023"}, {"period": "2023", "program": program.pk}, {"period": "2023-11"}):
+        assert client.get(URL, {"period": "2023", "program": program.pk}).status_code == 404
+        for params in ({"period": "2023"}, {"period": "2023-11"}):
             response = client.get(URL, params)
             assert response.status_code == 200
             body = response.content.decode()
@@ -290,3 +291,47 @@ class TestYearlyReach:
         for query_string in ("period=2023-Q4", "period=2023&sector=kerajinan", "period=2023&region=16.10"):
             query, _refs = dashboard_query(auditor, QueryDict(query_string))
             assert _reach_year_slice(query) is None, query_string
+
+
+class TestRegencyDrillDown:
+    def test_a_regency_lists_its_districts_never_itself(self, world, client, pejabat_sumsel):
+        client.force_login(pejabat_sumsel)
+        response = client.get(URL, {"period": "2023", "region": "16.10"})
+        rows = response.context["children"]
+        # The Ogan Ilir handovers hold no district: one row says so, and it drills nowhere.
+        assert [row["label"] for row in rows] == ["Kecamatan tidak tercatat"]
+        assert rows[0]["href"] == "" and rows[0]["net"] == "Rp250.000.000"
+        assert "Ogan Ilir</a>" not in response.content.decode().split('id="table-regions"')[1]
+
+    def test_a_district_shows_no_table_of_itself(self, world, client, pejabat_sumsel):
+        client.force_login(pejabat_sumsel)
+        response = client.get(URL, {"period": "2023", "region": "16.10.01"})
+        assert response.status_code == 200
+        assert 'id="table-regions"' not in response.content.decode()
+
+
+class TestProgramChoicesFollowTheProgramsPage:
+    """The programs offered and accepted are those `/programs/<id>/` shows the same user."""
+
+    @pytest.mark.parametrize(
+        ("username", "sees_hk", "sees_pln"),
+        [
+            ("pejabat.maluku", False, True),
+            ("pejabat.sumsel", True, False),
+            ("staf.pln", False, True),
+            ("staf.hk", True, False),
+            ("auditor", True, True),
+        ],
+    )
+    def test_each_role_is_offered_and_answered_the_programs_it_may_see(
+        self, world, client, program, pln_program, auditor, pejabat_sumsel, pejabat_maluku, username, sees_hk, sees_pln
+    ):
+        from accounts.models import User
+
+        client.force_login(User.objects.get(username=username))
+        offered = dict(client.get(URL, {"period": "2023"}).context["form"].fields["program"].choices)
+        for candidate, visible in ((program, sees_hk), (pln_program, sees_pln)):
+            page = client.get(reverse("programs:program-detail", args=[candidate.pk]))
+            dashboard = client.get(URL, {"period": "2023", "program": candidate.pk})
+            assert page.status_code == dashboard.status_code == (200 if visible else 404), candidate.name
+            assert (candidate.pk in offered) is visible

@@ -16,12 +16,12 @@ from partners.models import BusinessGroup, Partner
 from programs.models import Program
 from regions.forms import offer_regencies_of_one_province
 from regions.models import Region
-from tjsl.forms import RupiahField
+from tjsl.forms import MultipleFileField, MultipleFileInput, RupiahField
 from tjsl.params import id_or_none
 from tjsl.periods import validate_date
 
 from .models import Disbursement, Item, Status
-from .services import HEADER_FIELDS, ItemData, WitnessData
+from .services import HEADER_FIELDS, PHOTO_MAX_BYTES, PHOTO_TYPES, ItemData, WitnessData
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 FILTER_DATE_INPUT = forms.DateInput(
@@ -205,13 +205,12 @@ class ReasonForm(forms.Form):
 
 class HandOverForm(forms.Form):
     bast_scan = forms.FileField(label=_("Signed BAST scan (PDF, up to 20 MB)"))
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Photos (JPEG, PNG or WebP, up to 10 MB each)"),
-        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True, "accept": "image/*"}),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        allowed=PHOTO_TYPES,
+        max_bytes=PHOTO_MAX_BYTES,
     )
-
-    def clean_photos(self):
-        return self.files.getlist("photos")
 
 
 class HandoverFilter(django_filters.FilterSet):

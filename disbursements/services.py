@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
-from tjsl.uploads import validate_upload
+from tjsl.uploads import validate_upload, validate_uploads
 
 from .models import (
     COMMITTED_STATUSES,
@@ -587,7 +587,7 @@ def disbursement_hand_over(
     if errors:
         raise ValidationError(errors)
     validate_upload(bast_scan, allowed={"application/pdf"}, max_bytes=PDF_MAX_BYTES, field="bast_scan")
-    photo_types = [validate_upload(p, allowed=PHOTO_TYPES, max_bytes=PHOTO_MAX_BYTES, field="photos") for p in photos]
+    photo_types = validate_uploads(photos, allowed=PHOTO_TYPES, max_bytes=PHOTO_MAX_BYTES, field="photos")
     disbursement.bast_scan.save("bast.pdf", bast_scan, save=False)
     for photo, mime in zip(photos, photo_types, strict=True):
         evidence = Evidence(

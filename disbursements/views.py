@@ -182,7 +182,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             verify_barred=handover.status == Status.HANDED_OVER and services.did_every_other_step(user, handover),
             can_reverse=services.can_reverse(user, handover),
             reason_form=ReasonForm(),
-            hand_over_form=HandOverForm(),
+            hand_over_form=context.get("hand_over_form") or HandOverForm(),
             own_entry=services.contributed(user, handover),
         )
         if context["can_approve"]:
@@ -379,10 +379,9 @@ def handover_hand_over(request, pk: int):
         else:
             messages.success(request, _("Marked as handed over."))
             return redirect("disbursements:handover-detail", pk=pk)
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-    return redirect("disbursements:handover-detail", pk=pk)
+    # The page again with the form's errors under the files they are about.
+    view = HandoverDetailView(request=request, args=(), kwargs={"pk": pk}, object=handover)
+    return view.render_to_response(view.get_context_data(hand_over_form=form), status=400)
 
 
 def _allocation_form(request, handover: Disbursement) -> AllocationForm:

@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .uploads import upload_types
+
 # Whole rupiah as people write it: 12500000, 12.500.000, Rp12.500.000 or 12,500,000.
 _RUPIAH = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 
@@ -43,3 +45,29 @@ class RupiahField(forms.IntegerField):
         if isinstance(value, int) and not isinstance(value, bool):
             return rupiah_grouped(value)
         return value
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file chooser that takes several files at once (`<input type="file" multiple>`)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, cleaned to a list; with `allowed` MIME types and `max_bytes`
+    every file is typed by its content and each refused file is named in the field's error."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, allowed: set[str] | None = None, max_bytes: int | None = None, **kwargs):
+        self.allowed, self.max_bytes = allowed, max_bytes
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        several = isinstance(data, list | tuple) and data
+        files = [single_file_clean(file, initial) for file in data] if several else [single_file_clean(data, initial)]
+        files = [file for file in files if file]
+        if files and self.allowed is not None:
+            upload_types(files, allowed=self.allowed, max_bytes=self.max_bytes)
+        return files

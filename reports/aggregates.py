@@ -101,12 +101,24 @@ def _handover_statements(cell: Cell) -> list[tuple[str, list]]:
     cell_cols = _cell_select("d.handed_on", "d.region_code", "d.company_id", "d.program_id")
     not_reversed = f"NOT EXISTS (SELECT 1 FROM {t['d']} r WHERE r.reverses_id = d.id AND r.status IN ({COUNTED}))"  # noqa: S608
     member_attrs = "p.sector, p.current_class, COALESCE(p.current_class > p.joining_class, FALSE), p.has_export"
-    handovers = f"""
-        INSERT INTO {t["hmf"]} ({CELL_COLUMNS}, sector, handovers, net_value, realised_value)
-        SELECT {cell_cols}, COALESCE(p.sector, ''), SUM({SIGN}), SUM({SIGN} * d.total),
-               SUM(CASE WHEN d.status IN ({REALISED}) THEN {SIGN} * d.total ELSE 0 END)
+    # MONEY_RULE: a group handover's money goes to its members' sectors by their allocations
+    # (the handover itself counted once, on the group line, with any unallocated remainder).
+    shares = f"""
+        SELECT d.handed_on, d.company_id, d.program_id, d.region_code, d.kind, d.status,
+               COALESCE(p.sector, '') AS sector, 1 AS n,
+               d.total - COALESCE((SELECT SUM(a.amount) FROM {t["alloc"]} a WHERE a.disbursement_id = d.id), 0)
+                 AS amount
         FROM {t["d"]} d LEFT JOIN {t["partner"]} p ON p.id = d.partner_id
         WHERE d.status IN ({COUNTED}) AND {where}
+        UNION ALL
+        SELECT d.handed_on, d.company_id, d.program_id, d.region_code, d.kind, d.status, p.sector, 0, a.amount
+        FROM {t["d"]} d JOIN {t["alloc"]} a ON a.disbursement_id = d.id JOIN {t["partner"]} p ON p.id = a.partner_id
+        WHERE d.status IN ({COUNTED}) AND {where}"""  # noqa: S608
+    handovers = f"""
+        INSERT INTO {t["hmf"]} ({CELL_COLUMNS}, sector, handovers, net_value, realised_value)
+        SELECT {cell_cols}, d.sector, SUM({SIGN} * d.n), SUM({SIGN} * d.amount),
+               SUM(CASE WHEN d.status IN ({REALISED}) THEN {SIGN} * d.amount ELSE 0 END)
+        FROM ({shares}) d
         GROUP BY 1, 2, 3, 4, 5, 6, 7"""  # noqa: S608
     items = f"""
         INSERT INTO {t["himf"]} ({CELL_COLUMNS}, sector, item_kind, net_value)
@@ -123,13 +135,13 @@ def _handover_statements(cell: Cell) -> list[tuple[str, list]]:
         UNION
         SELECT {cell_cols}, 'B', p.id, {member_attrs}
         FROM {t["d"]} d JOIN {t["alloc"]} a ON a.disbursement_id = d.id JOIN {t["partner"]} p ON p.id = a.partner_id
-        WHERE d.kind = 'handover' AND d.status IN ({COUNTED}) AND {not_reversed} AND {where}
+        WHERE d.kind = 'handover' AND d.status IN ({COUNTED}) AND a.amount > 0 AND {not_reversed} AND {where}
         UNION
         SELECT {cell_cols}, 'G', d.group_id, '', NULL, FALSE, FALSE
         FROM {t["d"]} d
         WHERE d.group_id IS NOT NULL AND d.kind = 'handover' AND d.status IN ({COUNTED}) AND {not_reversed}
           AND {where}"""  # noqa: S608
-    return [(handovers, params), (items, params), (reach, params * 3)]
+    return [(handovers, params * 2), (items, params), (reach, params * 3)]
 
 
 def _participant_statement(cell: Cell) -> tuple[str, list]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Company
 from accounts.scope import Scope, scope_for
-from disbursements.models import COMMITTED_STATUSES, Disbursement, Item
+from disbursements.models import COMMITTED_STATUSES, Allocation, Disbursement, Item
 from partners.models import Partner, Sector, SizeClass
 from programs.models import Activity, Pillar, Program, ProgramBudget
 from programs.selectors import budget_visible_to
@@ -486,13 +486,16 @@ def budget_total(query: DashboardQuery, programs: list) -> int:
 def raw_figures(query: DashboardQuery, user) -> dict:
     """The headline figures straight from the handovers; slow at scale, used to check the roll-ups."""
     handovers = query.handovers(user)
-    net = handovers.net_amount()
-    realised = handovers.realised().net_amount()
+    net, realised = handovers.net_amount(), handovers.realised().net_amount()
+    if query.sector:  # members' shares of group handovers count under their own sector
+        every = query.handovers(user, with_sector=False)
+        net += _shares_net(every, query.sector)
+        realised += _shares_net(every.realised(), query.sector)
     count = handovers.filter(kind="handover").count() - handovers.filter(kind="reversal").count()
     reversed_ids = Disbursement.objects.filter(kind="reversal", status__in=COMMITTED_STATUSES).values("reverses_id")
     counted = query.handovers(user, with_sector=False).filter(kind="handover").exclude(pk__in=reversed_ids)
     direct = Partner.objects.filter(disbursements__in=counted)
-    members = Partner.objects.filter(allocations__disbursement__in=counted)
+    members = Partner.objects.filter(allocations__disbursement__in=counted, allocations__amount__gt=0)
     if query.sector:
         direct, members = direct.filter(sector=query.sector), members.filter(sector=query.sector)
     beneficiary_ids = set(direct.values_list("pk", flat=True)) | set(members.values_list("pk", flat=True))
@@ -511,6 +514,15 @@ def raw_figures(query: DashboardQuery, user) -> dict:
         "groups": len(groups),
         "by_kind": {k: v for k, v in by_kind.items() if v},
     }
+
+
+def _shares_net(handovers, sector: str) -> int:
+    """Group members' allocations in `sector`: handovers add, reversals subtract."""
+    totals = Allocation.objects.filter(disbursement__in=handovers, partner__sector=sector).aggregate(
+        plus=Sum("amount", filter=Q(disbursement__kind="handover")),
+        minus=Sum("amount", filter=Q(disbursement__kind="reversal")),
+    )
+    return (totals["plus"] or 0) - (totals["minus"] or 0)
 
 
 def _coalesce_reversal():
@@ -572,16 +584,7 @@ def _compute(query: DashboardQuery, refs: dict) -> dict:
         for sdg in program.sdgs.all():
             entry = by_sdg.setdefault(sdg.number, {"id": sdg.number, "label": str(sdg), "net": 0})
             entry["net"] += row["net"]
-    sector_labels = dict(Sector.choices)
-    by_sector = [
-        {
-            "id": code,
-            "label": str(sector_labels.get(code, _("Business groups (mixed sectors)"))),
-            "net": row["net"],
-            "beneficiaries": facts["reach"]["by_sector"].get(code, 0),
-        }
-        for code, row in facts["by_sector_value"].items()
-    ]
+    by_sector = sector_breakdown(facts)
     class_labels = dict(SizeClass.choices)
     by_class = [
         {"id": c, "label": str(class_labels.get(c, _("Not assessed"))), "beneficiaries": n}
@@ -618,6 +621,27 @@ def _compute(query: DashboardQuery, refs: dict) -> dict:
         "by_kind": by_net(by_kind),
         "children": by_net(children),
     }
+
+
+def sector_breakdown(facts: dict) -> list[dict]:
+    """Net value and beneficiaries per sector, for the dashboard and the impact reports alike.
+
+    The rule (stated under the dashboard and in the reports): a group handover's money is
+    split among its members by their allocations and counted under each member's sector; a
+    member allocated Rp0 is no beneficiary; any unallocated remainder stays on the group line.
+    The roll-ups hold the split (reports.aggregates); this only names and pairs the rows.
+    """
+    sector_labels = dict(Sector.choices)
+    rows = [
+        {
+            "id": code,
+            "label": str(sector_labels.get(code, _("Business groups (mixed sectors)"))),
+            "net": row["net"],
+            "beneficiaries": facts["reach"]["by_sector"].get(code, 0),
+        }
+        for code, row in facts["by_sector_value"].items()
+    ]
+    return [row for row in rows if row["net"] or row["beneficiaries"]]
 
 
 def _is_child(query: DashboardQuery, code: str) -> bool:

@@ -1,4 +1,6 @@
+import base64
 import datetime
+import re
 
 import pytest
 from django.http import Http404, QueryDict
@@ -231,6 +233,24 @@ class TestCharts:
         svg = response.content.decode()
         assert response["Content-Type"].startswith("image/svg+xml")
         assert svg.startswith("<svg") and "<title>" in svg and "Rp250 juta" in svg and "Ogan Ilir" in svg
+
+    def test_charts_come_inside_the_page_as_images_the_csp_allows(self, world, client, pejabat_sumsel):
+        client.force_login(pejabat_sumsel)
+        response = client.get(URL, {"period": "2023"})
+        sources = re.findall(r'<img class="dashboard-chart" src="([^"]+)"', response.content.decode())
+        assert len(sources) == 1 + len(response.context["breakdowns"])
+        assert all(src.startswith("data:image/svg+xml;base64,") for src in sources)
+        assert "img-src 'self' data:" in response["Content-Security-Policy"]
+        trend = base64.b64decode(sources[0].split(",", 1)[1]).decode()
+        assert trend.startswith("<svg") and "Rp250 juta" in trend
+
+    def test_chart_labels_follow_the_language(self, world, client, pejabat_sumsel):
+        client.force_login(pejabat_sumsel)
+        client.cookies["django_language"] = "en"
+        body = client.get(URL, {"period": "2023"}).content.decode()
+        charts = [base64.b64decode(src.split(",", 1)[1]).decode() for src in re.findall(r'src="data:([^"]+)"', body)]
+        text = "".join(charts)
+        assert "Rp250 million" in text and "juta" not in text and "Net value by program" in text
 
     def test_unknown_chart_is_not_found(self, client, auditor):
         client.force_login(auditor)

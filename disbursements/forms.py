@@ -1,6 +1,7 @@
 """Forms for entering handovers; they only parse input, the services decide."""
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
@@ -213,6 +214,13 @@ class HandOverForm(forms.Form):
     )
 
 
+REGION_CODE = re.compile(r"[0-9]{2}(\.[0-9]{2}){0,2}")
+
+
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """`?programs=3,5,8`."""
+
+
 class HandoverFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.none())
@@ -238,10 +246,28 @@ class HandoverFilter(django_filters.FilterSet):
         validators=[validate_date],
     )
     item_kind = django_filters.ChoiceFilter(label=_("Kind of item"), choices=Item.Kind.choices, method="filter_kind")
+    # What a dashboard figure counts (its links carry these): hidden, kept when the visible filters change.
+    counted = django_filters.BooleanFilter(method="filter_counted", widget=forms.HiddenInput)
+    programs = NumberInFilter(field_name="program_id", widget=forms.HiddenInput)
+    region = django_filters.CharFilter(method="filter_region", widget=forms.HiddenInput)
+    sector = django_filters.CharFilter(field_name="partner__sector", widget=forms.HiddenInput)
 
     class Meta:
         model = Disbursement
-        fields = ["status", "program", "company", "province", "regency", "date_from", "date_to", "item_kind"]
+        fields = [
+            "status",
+            "program",
+            "company",
+            "province",
+            "regency",
+            "date_from",
+            "date_to",
+            "item_kind",
+            "counted",
+            "programs",
+            "region",
+            "sector",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,6 +296,16 @@ class HandoverFilter(django_filters.FilterSet):
 
     def filter_regency(self, queryset, name, value):
         return queryset.filter(regency_code=value.code)
+
+    def filter_counted(self, queryset, name, value):
+        """The handovers the dashboard counts: from approval on, less those an approved reversal undoes."""
+        if not value:
+            return queryset
+        reversed_ids = Disbursement.objects.committed().filter(kind=Disbursement.Kind.REVERSAL).values("reverses_id")
+        return queryset.committed().filter(kind=Disbursement.Kind.HANDOVER).exclude(pk__in=reversed_ids)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.in_region_code(value) if REGION_CODE.fullmatch(value) else queryset.none()
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(Exists(Item.objects.filter(disbursement=OuterRef("pk"), kind=value)))

@@ -10,7 +10,7 @@ from regions.models import Region
 from tjsl.params import id_or_none
 
 from .models import BusinessGroup, Membership, Partner, Sector, SizeClass
-from .selectors import enrollment_model, program_model
+from .selectors import Support, enrollment_model, program_model
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
@@ -151,3 +151,53 @@ def filter_form_widgets(form: forms.Form) -> None:
             css = "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
     form.fields["regency"].help_text = _("Choose a province first.")
+
+
+class SupportForm(forms.Form):
+    """`?supported=received|reached&supported_from=…&supported_to=…` (and optionally a company,
+    programs and a region): the partners or groups a dashboard figure counts. Hidden on the page,
+    where a sentence says what the list is narrowed to."""
+
+    supported = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("received", _("received a handover")),
+            ("reached", _("received a handover or took part in an activity")),
+        ],
+    )
+    supported_from = forms.DateField(required=False, input_formats=["%d/%m/%Y"])
+    supported_to = forms.DateField(required=False, input_formats=["%d/%m/%Y"])
+    supported_company = forms.IntegerField(required=False, min_value=1)
+    supported_program = forms.RegexField(required=False, regex=r"^[0-9]{1,12}(,[0-9]{1,12}){0,500}$")
+    supported_region = forms.RegexField(required=False, regex=r"^[0-9]{2}(\.[0-9]{2}){0,2}$")
+
+    def support(self) -> Support | None:
+        """The period's support asked for, or None (the list unnarrowed) without a valid period."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        if not (data["supported_from"] and data["supported_to"]):
+            return None
+        programs = data["supported_program"]
+        return Support(
+            start=data["supported_from"],
+            end=data["supported_to"],
+            reached=data["supported"] == "reached",
+            company_id=data["supported_company"],
+            program_ids=tuple(int(p) for p in programs.split(",")) if programs else None,
+            region_code=data["supported_region"] or None,
+        )
+
+    def hidden_params(self) -> list[tuple[str, str]]:
+        """The parameters to keep when the list's own filters are submitted."""
+        return [(name, self.data[name]) for name in self.fields if self.data.get(name)]
+
+    def description(self) -> str:
+        support = self.support()
+        if support is None:
+            return ""
+        return _("Only those who %(what)s from %(start)s to %(end)s, as the dashboard counts them.") % {
+            "what": dict(self.fields["supported"].choices).get(self.cleaned_data["supported"] or "received"),
+            "start": f"{support.start:%d/%m/%Y}",
+            "end": f"{support.end:%d/%m/%Y}",
+        }

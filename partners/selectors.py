@@ -1,5 +1,7 @@
 """Reads that span apps or need more than one QuerySet method."""
 
+import datetime
+from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
@@ -109,3 +111,64 @@ def group_leader_for(user, group) -> Partner | None:
     if leader is None or not scope_for(user).covers_region_code(leader.region_code):
         return None
     return leader
+
+
+# --- Who was supported in a period (the records behind the dashboard's counts) ------------
+
+
+@dataclass(frozen=True)
+class Support:
+    """Handovers (and, for `reached`, activities) of a period within a reader's scope, optionally
+    of one company, some programs and one region (a handover's or activity's own region)."""
+
+    start: datetime.date
+    end: datetime.date  # inclusive
+    reached: bool = False
+    company_id: int | None = None
+    program_ids: tuple[int, ...] | None = None
+    region_code: str | None = None
+
+    def handovers(self, user):
+        """The handovers counted for the period: from approval on, not reversed (partners never
+        imports disbursements: it depends on us)."""
+        model = _model_or_none("disbursements", "Disbursement")
+        if model is None:
+            return None
+        rows = model.objects.visible_to(user).committed().filter(handed_on__gte=self.start, handed_on__lte=self.end)
+        rows = self._narrowed(rows, company="company_id")
+        if self.region_code:
+            rows = rows.in_region_code(self.region_code)
+        reversed_ids = model.objects.committed().filter(kind="reversal").values("reverses_id")
+        return rows.filter(kind="handover").exclude(pk__in=reversed_ids)
+
+    def _narrowed(self, rows, *, company: str):
+        if self.company_id is not None:
+            rows = rows.filter(**{company: self.company_id})
+        if self.program_ids is not None:
+            rows = rows.filter(program_id__in=self.program_ids)
+        return rows
+
+    def partners(self, user) -> Q:
+        """Beneficiaries: the recipient of a counted handover or a member allocated more than Rp0
+        of one; with `reached`, also those taking part in an activity starting in the period."""
+        handovers = self.handovers(user)
+        if handovers is None:
+            return Q(pk__in=[])
+        shares = _model_or_none("disbursements", "Allocation").objects.filter(disbursement__in=handovers, amount__gt=0)
+        q = Q(pk__in=handovers.values("partner_id")) | Q(pk__in=shares.values("partner_id"))
+        if self.reached and (activity := _model_or_none("programs", "Activity")) is not None:
+            activities = activity.objects.visible_to(user).filter(start_date__gte=self.start, start_date__lte=self.end)
+            activities = self._narrowed(activities, company="program__company_id")
+            if self.region_code:
+                activities = activities.filter(
+                    Q(region_code=self.region_code) | Q(region_code__startswith=self.region_code + ".")
+                )
+            q |= Q(pk__in=activities.values("participants__partner_id"))
+        return q
+
+    def groups(self, user) -> Q:
+        """Business groups that received a counted handover."""
+        handovers = self.handovers(user)
+        if handovers is None:
+            return Q(pk__in=[])
+        return Q(pk__in=handovers.exclude(group=None).values("group_id"))

@@ -24,7 +24,7 @@ from tjsl.uploads import EXTENSIONS
 from . import services
 from .charts import size_class_svg
 from .exports import export_filename, export_queryset, partners_export
-from .filters import PartnerFilter, filter_form_widgets
+from .filters import PartnerFilter, SupportForm, filter_form_widgets
 from .forms import (
     AssessmentForm,
     BusinessGroupForm,
@@ -85,6 +85,9 @@ class PartnerListView(PermissionMixin, ListView):
 
     def get_queryset(self):
         base = Partner.objects.visible_to(self.request.user).select_related("regency")
+        self.support = SupportForm(self.request.GET)
+        if (support := self.support.support()) is not None:
+            base = base.filter(support.partners(self.request.user))
         self.filterset = PartnerFilter(self.request.GET or None, queryset=base, request=self.request)
         filter_form_widgets(self.filterset.form)
         return (
@@ -104,6 +107,7 @@ class PartnerListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["support"] = self.support
         context["filter_query"] = filtered_query(self.request, drop=("page",))
         for partner in context["object_list"]:
             partner.nik_masked = mask_nik(partner.owner_nik)
@@ -327,6 +331,9 @@ class BusinessGroupListView(PermissionMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         qs = BusinessGroup.objects.visible_to(user).select_related("regency", "leader")
+        self.support = SupportForm(self.request.GET)
+        if (support := self.support.support()) is not None:
+            qs = qs.filter(support.groups(user))
         qs = qs.search(self.request.GET.get("q", ""))
         return qs.annotate(member_count=group_member_count(user)).order_by("name", "pk")
 
@@ -337,6 +344,7 @@ class BusinessGroupListView(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["support"] = self.support
         for group in context["object_list"]:
             group.visible_leader = group_leader_for(self.request.user, group)
         return context

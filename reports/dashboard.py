@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -107,6 +107,8 @@ def period_parse(*, period: str = "", date_from: str = "", date_to: str = "", to
         start = start.replace(day=1)
         end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
         return _bounded(start, end, f"{start:%d/%m/%Y}-{end:%d/%m/%Y}", field_name="to", today=today)
+    if period.strip() == "custom":
+        raise PeriodError(_("Enter the first and last day of the custom range."), field_name="from")
     period = (period or str(today.year)).strip()
     if match := re.fullmatch(r"([0-9]{4})", period):
         year = int(match[1])
@@ -227,6 +229,19 @@ def _int_or_404(value: str) -> int | None:
         raise Http404 from error
 
 
+def latest_year_with_data(scope: Scope) -> int | None:
+    """The latest year holding a counted handover in the scope (from the roll-ups: one indexed read)."""
+    q = scope.q(company_field="company_id", region_code_field="region_code")
+    latest = HandoverMonthFact.objects.filter(q).exclude(handovers=0, net_value=0).aggregate(m=Max("month"))["m"]
+    return latest.year if latest else None
+
+
+def _default_period(scope: Scope) -> str:
+    """The dashboard opens on the latest year with handovers in the scope (this year without any)."""
+    year = latest_year_with_data(scope)
+    return str(year) if year else ""
+
+
 def programs_offered(user) -> list[Program]:
     """The programs a user may pick: those `/programs/<id>/` shows them (drafts aside)."""
     return list(
@@ -256,9 +271,8 @@ def dashboard_query(user, params: QueryDict) -> tuple[DashboardQuery, dict]:
         if region is None:
             raise Http404
     # A malformed or unbounded period raises PeriodError: the callers answer 400 with its message.
-    period = period_parse(
-        period=params.get("period", ""), date_from=params.get("from", ""), date_to=params.get("to", "")
-    )
+    asked = params.get("period", "") or ("" if params.get("from") or params.get("to") else _default_period(scope))
+    period = period_parse(period=asked, date_from=params.get("from", ""), date_to=params.get("to", ""))
     programs = programs_offered(user)
     companies = list(Company.objects.filter(scope.q(company_field="id")).order_by("name"))
     company_id = _int_or_404(params.get("company", ""))

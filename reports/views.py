@@ -18,23 +18,53 @@ from tjsl.templatetags.tjsl_format import number
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 
 from .charts import bar_chart_svg, column_chart_svg, count_label, rupiah_short
-from .dashboard import CACHE_SECONDS, PeriodError, dashboard_data, dashboard_query, figures_for
-from .dashboard_forms import DashboardFilterForm
+from .dashboard import (
+    CACHE_SECONDS,
+    PeriodError,
+    dashboard_data,
+    dashboard_query,
+    figures_for,
+    latest_year_with_data,
+)
+from .dashboard_forms import CUSTOM, DashboardFilterForm
 
 VIEW_PERMISSION = "disbursements.view_disbursement"
 FILTER_KEYS = ("period", "from", "to", "company", "program", "pillar", "sdg", "sector", "region")
 
 
+def _place(region) -> dict:
+    """The handover list's own region filters, as its form shows them (a district by its code)."""
+    if region is None:
+        return {}
+    if region.level == 1:
+        return {"province": region.pk}
+    if region.level == 2:  # the list offers a province's regencies once the province is chosen
+        return {"province": region.parent_id, "regency": region.pk}
+    return {"region": region.code}
+
+
+def _id_list(ids) -> str:
+    """`3,5,8` for the lists' program filters; `0` (no program) when none matches."""
+    return ",".join(str(pk) for pk in ids) or "0"
+
+
+def _support(query) -> dict:
+    """The partner and group lists' `supported_*` filters: the records the reach figures count."""
+    params = {"supported_from": f"{query.period.start:%d/%m/%Y}", "supported_to": f"{query.period.end:%d/%m/%Y}"}
+    if query.company_id:
+        params["supported_company"] = query.company_id
+    if query.program_ids is not None:
+        params["supported_program"] = _id_list(query.program_ids)
+    if query.region_code:
+        params["supported_region"] = query.region_code
+    return params
+
+
 def _links(query, region) -> dict:
-    """Where each figure leads: the handover and partner lists with matching filters."""
-    place = {}
-    if region is not None:
-        if region.level == 1:
-            place = {"province": region.pk}
-        else:
-            place = {"regency": region.pk if region.level == 2 else region.parent_id}
+    """Where each figure leads: the handover, partner and group lists showing what it counts."""
     handover = {
-        **place,
+        "counted": "1",
+        **_place(region),
         "date_from": f"{query.period.start:%d/%m/%Y}",
         "date_to": f"{query.period.end:%d/%m/%Y}",
     }
@@ -42,21 +72,25 @@ def _links(query, region) -> dict:
         handover["company"] = query.company_id
     if query.program_id:
         handover["program"] = query.program_id
-    partner = dict(place)
+    elif query.program_ids is not None:
+        handover["programs"] = _id_list(query.program_ids)
     if query.sector:
-        partner["sector"] = query.sector
-    if query.program_id:
-        partner["program"] = query.program_id
+        handover["sector"] = query.sector
+    support = _support(query)
+    received = {"supported": "received", **support, **({"sector": query.sector} if query.sector else {})}
+    reached = {**received, "supported": "reached"}
     handovers = reverse("disbursements:handover-list")
     partners = reverse("partners:partner-list")
     return {
         "handovers": f"{handovers}?{urlencode(handover)}",
         "handover_params": handover,
-        "partners": f"{partners}?{urlencode(partner)}",
-        "partner_params": partner,
-        "naik_kelas": f"{partners}?{urlencode({**partner, 'naik_kelas': '1'})}",
-        "export": f"{partners}?{urlencode({**partner, 'export': '1'})}",
-        "groups": reverse("partners:businessgroup-list"),
+        "partners": f"{partners}?{urlencode(received)}",
+        "partner_params": received,
+        "reached": f"{partners}?{urlencode(reached)}",
+        "naik_kelas": f"{partners}?{urlencode({**reached, 'naik_kelas': '1'})}",
+        "export": f"{partners}?{urlencode({**reached, 'export': '1'})}",
+        # With a sector filter no group is counted (a group has no sector of its own): no list.
+        "groups": "" if query.sector else f"{reverse('partners:businessgroup-list')}?{urlencode(support)}",
     }
 
 
@@ -70,7 +104,7 @@ class Breakdown(NamedTuple):
     chart: str  # name in the chart URL
     title: str
     chart_title: str
-    link_key: str  # parameter of the handover list each row links to ("" for none)
+    link_key: str  # parameter of the handover list each row links to (pillar, SDG: their programs)
     counts: bool  # counts beneficiaries rather than net value
 
     @property
@@ -94,21 +128,43 @@ def _alt(pairs) -> str:
     return "; ".join(f"{label}: {value}" for label, value in pairs)
 
 
-def _breakdowns(data: dict, links: dict, chart) -> list[dict]:
+PLACE_KEYS = ("province", "regency", "region")
+
+
+def _programs_of(programs, query, keep) -> str:
+    return _id_list(p.pk for p in programs if keep(p) and (query.program_ids is None or p.pk in query.program_ids))
+
+
+def _row_href(breakdown, row_id, links: dict, query, programs) -> str:
+    """The list showing what one breakdown row counts: its handovers, or its beneficiaries."""
+    if breakdown.counts:
+        if row_id is None or row_id == "":
+            return ""  # not assessed / business groups: no filter of the partner list selects them
+        key = {"sector": "sector", "class": "size_class"}[breakdown.chart]
+        return f"{reverse('partners:partner-list')}?{urlencode({**links['partner_params'], key: row_id})}"
+    params = {k: v for k, v in links["handover_params"].items() if k not in ("program", "programs")}
+    if breakdown.chart == "pillar":
+        params["programs"] = _programs_of(programs, query, lambda p: p.pillar == row_id)
+    elif breakdown.chart == "sdg":
+        params["programs"] = _programs_of(programs, query, lambda p: row_id in {s.number for s in p.sdgs.all()})
+    else:
+        params = {**links["handover_params"], breakdown.link_key: row_id}
+    return f"{reverse('disbursements:handover-list')}?{urlencode(params)}"
+
+
+def _breakdowns(data: dict, links: dict, chart, query, programs) -> list[dict]:
     """The breakdown tables, formatted here once rather than cell by cell in the template."""
-    handover_list = reverse("disbursements:handover-list")
+    known = {p.pk for p in programs}
     sections = []
     for breakdown in BREAKDOWNS:
-        prefix = ""
-        if breakdown.link_key:
-            params = {k: v for k, v in links["handover_params"].items() if k != breakdown.link_key}
-            prefix = f"{handover_list}?{urlencode({**params, breakdown.link_key: ''})}"
         source = data[breakdown.key]
         has_net = any("net" in row for row in source)
         rows = [
             {
                 "label": row["label"],
-                "href": f"{prefix}{quote(str(row['id']))}" if prefix else "",
+                "href": ""
+                if breakdown.chart == "program" and row["id"] not in known
+                else _row_href(breakdown, row["id"], links, query, programs),
                 "net": rupiah(row.get("net") or 0) if has_net else "",
                 "beneficiaries": number(row.get("beneficiaries")) if breakdown.counts else "",
             }
@@ -128,18 +184,34 @@ def _breakdowns(data: dict, links: dict, chart) -> list[dict]:
     return sections
 
 
-def _child_regions(data: dict, child_query: str, child_level: int) -> list[dict]:
+def _child_regions(data: dict, child_query: str, child_level: int, links: dict) -> list[dict]:
     prefix = f"?{child_query}&region=" if child_query else "?region="
-    return [
-        {
-            "label": row["label"],
-            "href": f"{prefix}{quote(row['code'])}" if child_level <= 3 and not row.get("unplaced") else "",
-            "net": rupiah(row["net"]),
-            "handovers": number(row["handovers"]),
-            "beneficiaries": number(row["beneficiaries"]),
-        }
-        for row in data["children"]
-    ]
+    handover_params = {k: v for k, v in links["handover_params"].items() if k not in PLACE_KEYS}
+    rows = []
+    for row in data["children"]:
+        placed = not row.get("unplaced")
+        rows.append(
+            {
+                "label": row["label"],
+                "href": f"{prefix}{quote(row['code'])}" if child_level <= 3 and placed else "",
+                "net": rupiah(row["net"]),
+                "handovers": number(row["handovers"]),
+                "beneficiaries": number(row["beneficiaries"]),
+                "handovers_href": _list_url("disbursements:handover-list", handover_params, region=row["code"])
+                if placed
+                else "",
+                "beneficiaries_href": _list_url(
+                    "partners:partner-list", links["partner_params"], supported_region=row["code"]
+                )
+                if placed
+                else "",
+            }
+        )
+    return rows
+
+
+def _list_url(name: str, params: dict, **extra) -> str:
+    return f"{reverse(name)}?{urlencode({**params, **extra})}"
 
 
 FORM_FIELD = {"period": "period", "from": "date_from", "to": "date_to"}
@@ -170,7 +242,15 @@ def dashboard(request):
         return _refused_period(request, error)
     data = figures_for(request.user, dashboard_data(query, refs))
     params = _params(request)
-    form_data = {**params, "date_from": params.get("from", ""), "date_to": params.get("to", "")}
+    custom = bool(params.get("from") or params.get("to"))
+    if not custom:
+        params["period"] = query.period.key  # the period opened on, kept by every link of the page
+    form_data = {
+        **params,
+        "period": CUSTOM if custom else params["period"],
+        "date_from": params.get("from", ""),
+        "date_to": params.get("to", ""),
+    }
     form = DashboardFilterForm(form_data, companies=refs["companies"], programs=refs["programs"])
     without_region = {k: v for k, v in params.items() if k != "region"}
     links = _links(query, refs["region"])
@@ -185,11 +265,23 @@ def dashboard(request):
         "child_query": child_query,
         "child_level": child_level,
         "trend_alt": _alt((date_format(row["month"], "F Y"), rupiah(row["net"])) for row in data["trend"]),
-        "children": _child_regions(data, child_query, child_level),
+        "children": _child_regions(data, child_query, child_level, links),
         "trend_chart": chart_data_uri(query, data, "trend"),
-        "breakdowns": _breakdowns(data, links, lambda name: chart_data_uri(query, data, name)),
+        "latest": _latest_with_data(query, data, params),
+        "breakdowns": _breakdowns(data, links, lambda name: chart_data_uri(query, data, name), query, refs["programs"]),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _latest_with_data(query, data: dict, params: dict) -> dict | None:
+    """For a period without handovers: whether any exist in the scope, and the latest year's link."""
+    headline = data["headline"]
+    if headline["handovers"] or headline["net"]:
+        return None
+    year = latest_year_with_data(query.scope)
+    kept = {k: v for k, v in params.items() if k not in ("period", "from", "to")}
+    url = f"?{urlencode({**kept, 'period': year})}" if year and str(year) != query.period.key else ""
+    return {"year": year, "url": url}
 
 
 def _bars(rows, *, value="net", fmt=rupiah_short):

@@ -12,8 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
-from .models import User
+from .models import TimeZone, User
 from .roles import COMPANY_ADMIN_GRANTABLE_ROLES
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TimeZone.choices,
+        help_text=_("Times on pages, exports and e-mails are shown in this time zone."),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -58,6 +58,14 @@ class Company(models.Model):
         return self.short_name or self.name
 
 
+class TimeZone(models.TextChoices):
+    """Indonesia's three time zones; pages print times in the user's one (14.05 WIB)."""
+
+    WIB = "Asia/Jakarta", _("WIB (Western Indonesia, UTC+7)")
+    WITA = "Asia/Makassar", _("WITA (Central Indonesia, UTC+8)")
+    WIT = "Asia/Jayapura", _("WIT (Eastern Indonesia, UTC+9)")
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
         from .scope import scope_for
@@ -113,12 +121,22 @@ class User(AbstractUser):
         limit_choices_to={"level__in": [1, 2]},
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=20,
+        choices=TimeZone.choices,
+        default=TimeZone.WIB,
+        help_text=_("Times on pages, exports and e-mails are shown in this time zone."),
+    )
 
     objects = TjslUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=Q(time_zone__in=TimeZone.values), name="user_time_zone_valid"),
+        ]
 
     def clean(self):
         super().clean()

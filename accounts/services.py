@@ -29,6 +29,14 @@ LAST_USED_PRECISION = timedelta(minutes=1)  # at most one write per token and mi
 MAX_ACTIVE_TOKENS = 20
 
 
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """The time zone (WIB, WITA, WIT) a user's pages, exports and e-mails show times in."""
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["time_zone"])
+    return user
+
+
 def api_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 

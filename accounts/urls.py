@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/time-zone/", views.profile_time_zone, name="profile-time-zone"),
     path("profile/tokens/", views.token_create, name="token-create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("users/", views.user_list, name="user-list"),

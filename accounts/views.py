@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import ApiTokenForm, UserInviteForm, UserUpdateForm
+from .forms import ApiTokenForm, TimeZoneForm, UserInviteForm, UserUpdateForm
 from .models import ApiToken, User
 from .scope import scope_label
 from .services import (
@@ -17,13 +17,15 @@ from .services import (
     user_invite,
     user_password_reset_send,
     user_reactivate,
+    user_time_zone_set,
     user_update,
 )
 
 
-def _render_profile(request, *, token_form=None, new_token=None, new_secret=None, status=200):
+def _render_profile(request, *, token_form=None, time_zone_form=None, new_token=None, new_secret=None, status=200):
     user = request.user
     context = {
+        "time_zone_form": time_zone_form or TimeZoneForm(initial={"time_zone": user.time_zone}),
         "profile_user": user,
         "scope": scope_label(user),
         "token_form": token_form or ApiTokenForm(),
@@ -36,6 +38,16 @@ def _render_profile(request, *, token_form=None, new_token=None, new_secret=None
 
 def profile(request):
     return _render_profile(request)
+
+
+@require_POST
+def profile_time_zone(request):
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(request, time_zone_form=form, status=400)
+    user_time_zone_set(user=request.user, time_zone=form.cleaned_data["time_zone"])
+    messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": request.user.get_time_zone_display()})
+    return redirect("accounts:profile")
 
 
 @require_POST

@@ -13,29 +13,19 @@ from decimal import Decimal
 
 import qrcode
 from django.urls import reverse
+from django.utils import translation
 from lokal import terbilang
 from qrcode.image.svg import SvgPathImage
 
 from accounts.scope import scope_for
 from partners.privacy import mask_nik, partner_pii_visible
+from tjsl.formats.output import MONTHS
+from tjsl.templatetags.tjsl_format import quantity_text
 
 from .models import Disbursement, Status
 
 DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+MONTHS_ID = MONTHS["id"]
 ITEM_KINDS_ID = {
     "peralatan": "Peralatan produksi",
     "bahan_baku": "Bahan baku",
@@ -74,11 +64,9 @@ def date_in_words_id(day: date) -> str:
 
 
 def quantity_id(quantity: Decimal) -> str:
-    """Decimal comma and no trailing zeros: 2 and 2,5, never 2.00."""
-    text = format(Decimal(quantity).normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """Decimal comma and no trailing zeros, as Indonesian pages show it: 2 and 2,5, never 2.00."""
+    with translation.override("id"):
+        return quantity_text(quantity)
 
 
 def document_filename(disbursement: Disbursement, *, suffix: str = "", extension: str = "pdf") -> str:

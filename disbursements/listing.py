@@ -10,6 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tjsl.formats.output import spreadsheet_date_format
 from tjsl.text import spreadsheet_cell
 
 # `?sort=` values; none (the default) is newest entered first, paged by id.
@@ -37,7 +38,7 @@ def sorted_handovers(queryset, key: str):
 def _columns():
     return [
         (_("Number"), 24, None),
-        (_("Date"), 13, "DD/MM/YYYY"),
+        (_("Date"), 19, spreadsheet_date_format()),
         (_("Status"), 16, None),
         (_("Kind"), 12, None),
         (_("Recipient"), 36, None),

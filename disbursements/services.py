@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
+from tjsl.formats.output import date_text
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 from tjsl.uploads import validate_upload, validate_uploads
 
@@ -419,7 +420,7 @@ def _check_program_accepts(disbursement: Disbursement) -> None:
         raise ValidationError(
             {
                 "handed_on": _("The date is outside the program period (%(start)s – %(end)s).")
-                % {"start": program.start_date.strftime("%d-%m-%Y"), "end": program.end_date.strftime("%d-%m-%Y")}
+                % {"start": date_text(program.start_date), "end": date_text(program.end_date)}
             }
         )
 

@@ -5,12 +5,14 @@ import io
 from types import SimpleNamespace
 
 from django.http import QueryDict
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tjsl.formats.output import date_text, spreadsheet_date_format
 from tjsl.text import spreadsheet_cell
 
 from .filters import PartnerFilter
@@ -23,8 +25,13 @@ EXPORT_BATCH = 2000
 
 
 def export_header() -> list[str]:
+    """Column titles in the reader's language, each a sentence (Business name, Date joined)."""
+    return [capfirst(title) for title in _export_titles()]
+
+
+def _export_titles() -> list[str]:
     return [
-        "id",
+        "ID",
         _("business name"),
         _("owner's name"),
         _("owner's NIK"),
@@ -89,7 +96,7 @@ def export_rows(queryset, user):
 # are numbers or dates. Identifiers (NIK, NIB, NPWP, KBLI, phone, region code) stay text.
 XLSX_COLUMNS = (
     (8, "0"), (32, None), (26, None), (20, None), (16, None), (22, None), (16, None), (36, None),
-    (28, None), (12, None), (18, None), (11, None), (30, None), (13, "DD/MM/YYYY"), (12, None),
+    (28, None), (12, None), (18, None), (11, None), (30, None), (19, "date"), (12, None),
     (16, None), (16, None), (14, None), (14, None),
 )  # fmt: skip
 HEADER_FONT = Font(bold=True, color="102A43")
@@ -97,9 +104,9 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E7F2")
 
 
 def _csv_rows(rows):
-    """Dates as the import reads them (dd/mm/yyyy) in a text file."""
+    """Dates written as on every page ('9 November 2023'), which the import reads back."""
     for row in rows:
-        yield [v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for v in row]
+        yield [date_text(v) if isinstance(v, datetime.date) else v for v in row]
 
 
 def export_xlsx_write(handle, rows) -> None:
@@ -122,7 +129,7 @@ def export_xlsx_write(handle, rows) -> None:
         for value, (_width, number_format) in zip(row, XLSX_COLUMNS, strict=True):
             if number_format and value not in (None, ""):
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = number_format
+                cell.number_format = spreadsheet_date_format() if number_format == "date" else number_format
                 cells.append(cell)
             else:
                 cells.append(spreadsheet_cell(value))

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tjsl.formats.output import date_text
+
 from .models import BusinessGroup, Partner
 
 PERSONAL_FIELDS = {"owner_nik", "phone", "address", "npwp"}
@@ -64,7 +66,7 @@ def history_entries(obj, *, pii_visible: bool) -> list[Entry]:
             (obj.history.select_related("history_user"), lambda r: _("Partner")),
             (
                 Partner.assessments.rel.related_model.history.filter(partner_id=obj.pk).select_related("history_user"),
-                lambda r: _("Assessment of %(date)s") % {"date": r.assessed_on.strftime("%d/%m/%Y")},
+                lambda r: _("Assessment of %(date)s") % {"date": date_text(r.assessed_on)},
             ),
             (
                 Partner.export_milestones.rel.related_model.history.filter(partner_id=obj.pk).select_related(

@@ -23,6 +23,7 @@ from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from regions.models import Region
+from tjsl.formats.output import parse_written_date
 from tjsl.text import printable, spreadsheet_cell, validate_field_text
 
 from .models import Partner, Sector
@@ -272,8 +273,11 @@ def _header(cells: list[str]) -> list[str]:
 
 
 def parse_date(text: str) -> datetime.date:
-    """dd/mm/yyyy (day first, as written in Indonesia) or ISO yyyy-mm-dd."""
+    """dd/mm/yyyy (day first, as written in Indonesia), ISO yyyy-mm-dd, or written out as the
+    exports write it (9 November 2023, the month in Indonesian or English)."""
     text = text.strip()
+    if written := parse_written_date(text):
+        return written
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(text, fmt).date()

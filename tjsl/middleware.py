@@ -1,11 +1,11 @@
 """The interface language (Bahasa Indonesia unless the user picked English with the switch),
-and the refusal of NUL bytes in addresses."""
+the user's time zone, and the refusal of NUL bytes in addresses."""
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 
@@ -46,3 +46,16 @@ class RefuseNulBytesMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": str(message)}, status=400)
         return render(request, "400.html", {"message": message}, status=400)
+
+
+class UserTimeZoneMiddleware:
+    """Times are shown in the signed-in user's time zone (WIB, WITA or WIT); visitors see WIB."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        time_zone = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        with timezone.override(time_zone or settings.TIME_ZONE):
+            return self.get_response(request)

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tjsl.middleware.UserTimeZoneMiddleware",
     "tjsl.middleware.RefuseNulBytesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -308,6 +309,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tjsl.api_defaults.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only; the few endpoints taking a file say so with their own parser.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "tjsl.api_defaults.FilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -344,11 +347,36 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and its docs page are public (the data behind them still needs a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "POSTPROCESSING_HOOKS": ["tjsl.api_schema.postprocess_schema"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One named component per choice set: the same field name (kind, status) means different
+    # choices in different resources, and client generators make a real enum of each.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerStatusEnum": "partners.models.Partner.Status",
+        "SectorEnum": "partners.models.Sector",
+        "SizeClassEnum": "partners.models.SizeClass",
+        "PartnerImportStatusEnum": "partners.models.PartnerImport.Status",
+        "PartnerExportStatusEnum": "partners.models.PartnerExport.Status",
+        "PillarEnum": "programs.models.Pillar",
+        "SupportFormEnum": "programs.models.Program.SupportForm",
+        "ProgramStatusEnum": "programs.models.Program.Status",
+        "ActivityKindEnum": "programs.models.Activity.Kind",
+        "EnrollmentRequestStatusEnum": "programs.models.EnrollmentRequest.Status",
+        "HandoverStatusEnum": "disbursements.models.Status",
+        "HandoverKindEnum": "disbursements.models.Disbursement.Kind",
+        "ItemKindEnum": "disbursements.models.Item.Kind",
+        "ReportKindEnum": "reports.models.ImpactReport.Kind",
+        "ReportStatusEnum": "reports.models.ImpactReport.Status",
+        "ReportTriggerEnum": "reports.models.ImpactReport.Trigger",
+        "ReportLanguageEnum": "reports.models.ImpactReport.Language",
+        "RegionKindEnum": "regions.models.Region.Kind",
+        "RegionLevelEnum": "regions.models.Region.Level",
+    },
 }
 
 # --- Language, time and number formats -------------------------------------------

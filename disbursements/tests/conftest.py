@@ -75,12 +75,12 @@ def items_worth(total: int) -> list[ItemData]:
     ]
 
 
-def draft_for(actor, program, *, recipient, total=200_000_000, day=HANDOVER_DAY, **extra):
+def draft_for(actor, program, *, recipient, total=200_000_000, day=HANDOVER_DAY, items=None, **extra):
     recipient_field = {"group": recipient} if isinstance(recipient, BusinessGroup) else {"partner": recipient}
     return disbursement_create_draft(
         actor=actor,
         program=program,
-        items=items_worth(total),
+        items=items or items_worth(total),
         handed_on=day,
         place_regency=Region.objects.get(code="16.10"),
         place="Kantor Bupati Ogan Ilir, Tanjung Senai",
@@ -92,6 +92,25 @@ def draft_for(actor, program, *, recipient, total=200_000_000, day=HANDOVER_DAY,
         **recipient_field,
         **extra,
     )
+
+
+def three_items() -> list[ItemData]:
+    """Silver, copper wire and a course: 2,5 kg at Rp1.900.000, 12 rolls, 1 course (Rp10.350.000 in all)."""
+    return [
+        ItemData(
+            kind="bahan_baku", description="Perak murni", quantity=Decimal("2.50"), unit="kg", unit_value=1_900_000
+        ),
+        ItemData(
+            kind="bahan_baku", description="Kawat tembaga", quantity=Decimal("12.00"), unit="gulung", unit_value=300_000
+        ),
+        ItemData(
+            kind="pelatihan",
+            description="Pelatihan desain perhiasan",
+            quantity=Decimal("1"),
+            unit="kegiatan",
+            unit_value=2_000_000,
+        ),
+    ]
 
 
 def submitted_for(actor, program, **kwargs):

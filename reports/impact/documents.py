@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.scope import Scope
 from disbursements.models import Disbursement, Status
+from tjsl.formats.output import spreadsheet_date_format
 from tjsl.pdf import render_pdf
 from tjsl.text import printable, spreadsheet_cell
 
@@ -134,13 +135,13 @@ def report_pdf(report, figures: dict) -> bytes:
 safe_cell = spreadsheet_cell
 
 # Number formats by kind of value: rupiah and counts whole and grouped, shares as percent,
-# quantities with decimals, dates as real dates. Excel shows the separators of the reader's locale.
+# quantities with decimals; dates are real dates shown as "9 November 2023" (spreadsheet_date_format).
+# Excel shows the separators of the reader's locale.
 NUMBER_FORMATS = {
     "rupiah": "#,##0",
     "count": "#,##0",
     "percent": "0.0%",
     "quantity": "#,##0.##",
-    "date": "DD/MM/YYYY",
 }
 HEADER_FONT = Font(bold=True, color="102A43")
 HEADER_FILL = PatternFill("solid", fgColor="D9E7F2")
@@ -170,7 +171,7 @@ def _cell(sheet, value, kind: str):
     if kind == "text" or value is None or isinstance(value, str):
         return safe_cell(value)
     cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = NUMBER_FORMATS[kind]
+    cell.number_format = spreadsheet_date_format() if kind == "date" else NUMBER_FORMATS[kind]
     return cell
 
 
@@ -283,7 +284,7 @@ def report_xlsx(report, figures: dict, *, scope: Scope, period: Period, progress
     if progress:
         progress(75, _("Handover list"))
     columns = (
-        Column(_("Number"), width=20), Column(_("Date"), "date", 12), Column(_("Kind"), width=14),
+        Column(_("Number"), width=20), Column(_("Date"), "date", 19), Column(_("Kind"), width=14),
         Column(_("Status"), width=16), Column(_("Company"), width=14), Column(_("Program"), width=30),
         Column(_("Recipient"), width=34), Column(_("Regency/city"), width=26), Column(_("District"), width=22),
         Column(_("Amount (Rp)"), "rupiah", 18),

@@ -108,7 +108,7 @@ class TestPdf:
         assert "HK Peduli Kreatif" in text
         assert "Kabupaten Ogan Ilir" in text
         assert "Rp200.000.000" in text
-        assert "9 Nov 2023" in text  # the annex, in Indonesian month names
+        assert "9 November 2023" in text  # the annex, as every page writes dates
         assert "PT Hutama Karya (Persero)" in text
 
     def test_english_report_on_request(self, world, media, manajer_hk, hk):

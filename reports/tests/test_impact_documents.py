@@ -143,7 +143,7 @@ class TestWorkbook:
         row = handovers[2]
         date = row[headers.index("Tanggal")]
         assert date.is_date and date.value.date() == datetime.date(2023, 11, 9)
-        assert date.number_format == "DD/MM/YYYY"
+        assert date.number_format == "[$-421]d mmmm yyyy"  # shown as "9 November 2023"
         amount = row[headers.index("Jumlah (Rp)")]
         assert amount.value == AMOUNT and amount.number_format == "#,##0"
         assert handovers.column_dimensions["G"].width >= 30  # the recipient's name is readable

@@ -1,4 +1,7 @@
-"""Indonesian money formats for templates: `{{ amount|rupiah }}` gives Rp200.000.000."""
+"""Money, counts and quantities for templates: `{{ amount|rupiah }}` gives Rp200.000.000,
+`{{ item.quantity|quantity }}` 2,5 (id) or 2.5 (en)."""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
@@ -30,6 +33,24 @@ def number(value) -> str:
     if value in (None, ""):
         return ""
     return formats.number_format(value, force_grouping=True)
+
+
+def quantity_text(value) -> str:
+    """A quantity in the current language's conventions, without trailing zeros: 2,5 and
+    1.500 (id), 2.5 and 1,500 (en); never 2.50."""
+    if value in (None, ""):
+        return ""
+    try:
+        exact = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return str(value)
+    places = max(-exact.as_tuple().exponent, 0)
+    return formats.number_format(exact, decimal_pos=places, force_grouping=True)
+
+
+@register.filter
+def quantity(value) -> str:
+    return quantity_text(value)
 
 
 @register.filter

@@ -1,8 +1,10 @@
-# English pages keep the day-first order used across Indonesia.
+# English pages keep the day-first order and the 24-hour "14.05 WIB" used across Indonesia.
 DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i"
-SHORT_DATE_FORMAT = "d-m-Y"
-SHORT_DATETIME_FORMAT = "d-m-Y H:i"
+DATETIME_FORMAT = "j F Y, H.i T"
+# One date format everywhere: lists and tables show dates as every other page does.
+SHORT_DATE_FORMAT = "j F Y"
+SHORT_DATETIME_FORMAT = "j F Y, H.i T"
+TIME_FORMAT = "H.i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
 FIRST_DAY_OF_WEEK = 1

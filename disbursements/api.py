@@ -358,6 +358,11 @@ class HandoverViewSet(
             reversal = services.disbursement_create_draft(actor=actor, **serializer.service_arguments())
         serializer.instance = self.get_queryset().get(pk=reversal.pk)
 
+    @extend_schema(request=HandoverWriteSerializer, responses={status.HTTP_201_CREATED: HandoverDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        """Create a draft handover; the answer is the draft as stored, with its id and status."""
+        return super().create(request, *args, **kwargs)
+
     @extend_schema(request=HandoverWriteSerializer, responses=HandoverDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         """Change a draft; `items` and `witnesses`, when given, replace the ones stored."""
@@ -435,7 +440,7 @@ class HandoverViewSet(
         return self.create(request)
 
     @extend_schema(request=AllocationsSerializer, responses=AllocationSerializer(many=True))
-    @action(detail=True, methods=["put"])
+    @action(detail=True, methods=["put"], filter_backends=[], pagination_class=None)
     def allocations(self, request, pk=None):
         """Set the amount per group member of a draft; they must add up to the total."""
         handover = self.get_object()

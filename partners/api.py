@@ -16,11 +16,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from regions.models import Region
 from tjsl.api import FilterSet, IdempotentCreateMixin, ScopedQuerysetMixin
 from tjsl.api_defaults import RolePermission, StrictBooleanFilter
+from tjsl.api_schema import ID_FILTERS
 
 from . import services, views
 from .imports import ImportFileError
@@ -83,23 +85,17 @@ class StrictFilterSet(FilterSet):
                 # Larger than any id or count the database holds.
                 self.form.add_error(name, _("This number is out of range."))
                 valid = False
+            elif name in ID_FILTERS and value is not None and (value != int(value) or value < 1):
+                self.form.add_error(name, _("Enter the id of a record: a whole number from 1."))
+                valid = False
         return valid
 
 
 def choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field whose enum is written inline in the schema.
-
-    The same field names (kind, status) carry different choices in different
-    models; inline enums keep the schema's component names unambiguous.
-    """
-    values = [value for value, _label in choices]
-    enum = {"type": "integer" if all(isinstance(v, int) for v in values) else "string", "enum": values}
-    if kwargs.get("allow_null"):
-        enum = {**enum, "enum": [*values, None], "nullable": True}
-    # Wrapped: drf-spectacular names bare enums as components, and the names would collide.
-    schema = {"allOf": [enum], "x-inline-enum": True}
-    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
-    return field_class(choices=choices, **kwargs)
+    """A choice field; its enum is a schema component named in `SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]`,
+    so that the same field name (kind, status) carrying different choices in different models gets
+    a distinct, stable name that client generators turn into a real enum."""
+    return serializers.ChoiceField(choices=choices, **kwargs)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -384,13 +380,14 @@ class PartnerViewSet(
     @extend_schema(methods=["GET"], request=None, responses=ExportMilestoneSerializer(many=True), filters=False)
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": ExportMilestoneSerializer, "application/json": ExportMilestoneSerializer},
+        request={"application/json": ExportMilestoneSerializer, "multipart/form-data": ExportMilestoneSerializer},
         responses={status.HTTP_201_CREATED: ExportMilestoneSerializer},
     )
     @action(
         detail=True,
         methods=["get", "post"],
         url_path="export-milestones",
+        parser_classes=[JSONParser, MultiPartParser],
         pagination_class=None,
         filter_backends=[],
         permission_classes=[ServiceDecidesWrites],
@@ -772,6 +769,7 @@ class PartnerImportViewSet(
     queryset = PartnerImport.objects.all()
     serializer_class = PartnerImportSerializer
     permission_classes = [CanImportPartners]
+    parser_classes = [JSONParser, MultiPartParser]  # the upload is a file
     ordering = "-id"
 
     @extend_schema(request={"multipart/form-data": PartnerImportSerializer})

@@ -58,7 +58,7 @@ class BudgetLineSerializer(serializers.Serializer):
     realised = serializers.IntegerField(help_text=_("Handed over or verified, net of reversals."))
     remaining = serializers.IntegerField(help_text=_("Budget minus committed."))
     has_budget = serializers.BooleanField()
-    realisation_pct = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    realisation_pct = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True, coerce_to_string=False)
 
 
 class BudgetSetSerializer(serializers.Serializer):

@@ -17,7 +17,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions, routers, status, viewsets
 from rest_framework.renderers import JSONRenderer
@@ -181,7 +183,13 @@ class JsonErrorsMixin:
 
 
 class SchemaView(JsonErrorsMixin, SpectacularAPIView):
-    pass
+    """The OpenAPI schema, the same whatever `Accept-Language` says: component, enum and
+    field names are English, so a client generated from it does not change with the reader."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().get(request, *args, **kwargs)
 
 
 class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):

@@ -6,6 +6,7 @@ endpoint here also answers: errors, throttling and the idempotency header.
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
+from drf_spectacular.hooks import postprocess_schema_enums
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -69,3 +70,28 @@ class AutoSchema(openapi.AutoSchema):
                 "description": str(_("Present when this is the stored response of an earlier identical request.")),
             }
         return headers
+
+
+MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+# Query filters that take the id of another resource.
+ID_FILTERS = {"company", "group", "partner", "program", "activity"}
+
+
+def _is_id_parameter(parameter: dict) -> bool:
+    name = parameter["name"]
+    if parameter["in"] == "path":
+        return name == "id" or name.endswith("_id")
+    return parameter["in"] == "query" and name in ID_FILTERS and parameter["schema"].get("type") == "number"
+
+
+def postprocess_schema(result, generator, request, public):
+    """After drf-spectacular's enum naming: ids (path and filter) are bounded integers, as the
+    database holds them, so that generated clients type them `int` instead of `str` or `float`."""
+    result = postprocess_schema_enums(result, generator, request=request, public=public)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if _is_id_parameter(parameter):
+                    parameter["schema"] = dict(ID_SCHEMA)
+    return result

@@ -38,7 +38,7 @@ class TestDiscovery:
         assert {"regions", "companies", "tokens"} <= set(body)
 
     def test_anonymous_gets_401_json_not_a_login_redirect(self, client):
-        for url in ("/api/v1/", "/api/v1/regions/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/me/"):
+        for url in ("/api/v1/", "/api/v1/regions/", "/api/v1/me/"):
             response = client.get(url)
             assert response.status_code == 401, url
             assert response["Content-Type"] == "application/json", url
@@ -177,6 +177,43 @@ class TestSchemaAndDocs:
         call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
         schema = (tmp_path / "schema.yml").read_text()
         assert "/api/v1/regions/{code}/" in schema and "Idempotency-Key" in schema
+
+    def test_schema_and_docs_are_public_but_the_data_is_not(self, client):
+        schema = client.get("/api/v1/schema/?format=json")
+        assert schema.status_code == 200 and "/api/v1/partners/" in schema.json()["paths"]
+        assert client.get("/api/v1/docs/").status_code == 200
+        assert client.get("/api/v1/partners/").status_code == 401
+
+    def test_schema_is_the_same_in_every_language(self, client):
+        english = client.get("/api/v1/schema/?format=json", HTTP_ACCEPT_LANGUAGE="en").content
+        indonesian = client.get("/api/v1/schema/?format=json", HTTP_ACCEPT_LANGUAGE="id").content
+        assert english == indonesian
+        components = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+        assert components["HandoverStatusEnum"]["enum"][:2] == ["draft", "submitted"]
+        assert components["Partner"]["properties"]["owner_name"]["title"] == "Owner's name"
+
+    def test_ids_are_bounded_integers(self, client):
+        paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+        detail = next(p for p in paths["/api/v1/partners/{id}/"]["get"]["parameters"] if p["name"] == "id")
+        assert detail["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+        program = next(p for p in paths["/api/v1/handovers/"]["get"]["parameters"] if p["name"] == "program")
+        assert program["schema"]["type"] == "integer"
+
+    def test_json_is_the_one_body_type_except_for_files(self, client):
+        paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+        bodies = {
+            (method, path): sorted(operation["requestBody"]["content"])
+            for path, operations in paths.items()
+            for method, operation in operations.items()
+            if isinstance(operation, dict) and "requestBody" in operation
+        }
+        assert bodies[("post", "/api/v1/partners/")] == ["application/json"]
+        assert bodies[("post", "/api/v1/partner-imports/")] == ["multipart/form-data"]
+        assert all(
+            types == ["application/json"]
+            for (method, path), types in bodies.items()
+            if "imports" not in path and "hand-over" not in path and "export-milestones" not in path
+        )
 
     def test_schema_is_served_to_token_holders(self, client, auditor):
         body = client.get("/api/v1/schema/?format=json", **bearer(auditor)).json()

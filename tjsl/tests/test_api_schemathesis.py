@@ -9,13 +9,10 @@ schema's boundary and wrong-type values to every parameter and field one at a ti
 draws random requests, valid and invalid.
 """
 
-import io
 import itertools
 
 import pytest
 import schemathesis
-from django.core.cache import cache
-from django.core.management import call_command
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
@@ -30,18 +27,12 @@ NOT_CHECKED = [schemathesis.checks.positive_data_acceptance]
 
 
 @pytest.fixture
-def api(live_server, live_db, settings):
-    """Demo data, a token of a staff member and generous rates so that throttling does not interfere."""
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "10000/hour", "user": "100000/hour", "tokens": "100000/hour"},
-    }
-    call_command("load_demo_data", force=True, stdout=io.StringIO())
-    cache.clear()
+def api(demo_api_server):
+    """The schema as a staff member's token reads it."""
     _token, secret = api_token_create(user=User.objects.get(username="staf.hk"), name="schemathesis")
     headers = {"Authorization": f"Bearer {secret}"}
-    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json", headers=headers)
-    return schema, live_server.url, headers
+    schema = schemathesis.openapi.from_url(f"{demo_api_server}/api/v1/schema/?format=json", headers=headers)
+    return schema, demo_api_server, headers
 
 
 def exercise(operation, mode, base_url, headers):

@@ -284,7 +284,9 @@ class TestEnrollingAnotherCompanysPartnerGivesNothing:
             enrollment_request_approve(request=request, actor=actor)
         client.force_login(actor)
         client.post(reverse("programs:enrollment-request-approve", args=[request.pk]))
-        api = client.post(f"/api/v1/enrollment-requests/{request.pk}/approve/", **bearer(actor))
+        api = client.post(
+            f"/api/v1/enrollment-requests/{request.pk}/approve/", content_type="application/json", **bearer(actor)
+        )
         assert api.status_code == 403
         request.refresh_from_db()
         assert request.status == "pending" and not program.enrollments.filter(partner=theirs["partner"]).exists()
@@ -297,7 +299,9 @@ class TestEnrollingAnotherCompanysPartnerGivesNothing:
         _ask_by_service(client, program, partner, actor)
         request = program.enrollment_requests.get()
         approver = mine["users"]["manager2"]
-        response = client.post(f"/api/v1/enrollment-requests/{request.pk}/approve/", **bearer(approver))
+        response = client.post(
+            f"/api/v1/enrollment-requests/{request.pk}/approve/", content_type="application/json", **bearer(approver)
+        )
         assert response.status_code == 200 and response.json()["decided_by"] == approver.pk
         assert program.enrollments.get(partner=partner).cross_company
         for user in (actor, approver):

@@ -150,7 +150,7 @@ class TestWorkbook:
 
         summary = {row[0].value: row[1] for row in workbook["Ringkasan"].iter_rows(min_row=2)}
         assert summary["Dari"].is_date and summary["Dari"].value.date() == Q4
-        assert summary["Sampai"].number_format == "DD/MM/YYYY"
+        assert summary["Sampai"].number_format == "[$-421]d mmmm yyyy"
         assert summary["Nilai bersih (Rp)"].value == AMOUNT
         assert summary["Nilai bersih (Rp)"].number_format == "#,##0"
         assert summary["Penyaluran"].number_format == "#,##0"

@@ -34,6 +34,7 @@ run: $(VENV)/.run-deps
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tjsl.test_settings
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps

@@ -7,8 +7,9 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet
+from tjsl.api import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 
+from .idempotency import IdempotentCreateMixin
 from .models import ApiToken, Company
 from .scope import scope_for, scope_label
 from .services import api_token_create, api_token_revoke

@@ -19,12 +19,13 @@ from rest_framework.mixins import CreateModelMixin
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.idempotency import IdempotentCreateMixin
 from partners.api import CreatingActionsMixin, ScopedPrimaryKeyRelatedField, StrictFilterSet, choice_field
 from partners.models import BusinessGroup, Partner
 from partners.privacy import mask_nik
 from programs.models import Program
 from regions.models import Region
-from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
+from tjsl.api import ScopedQuerysetMixin
 from tjsl.periods import validate_date
 
 from . import document_views, services

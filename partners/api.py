@@ -6,10 +6,9 @@ allows; the detail shows them all unmasked where allowed and logs that view of
 the NIK, as the detail page does. Writes call partners.services.
 """
 
-import datetime
-
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -19,12 +18,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.idempotency import IdempotentCreateMixin
 from regions.models import Region
-from tjsl.api import FilterSet, IdempotentCreateMixin, ScopedQuerysetMixin
+from tjsl.api import FilterSet, ScopedQuerysetMixin
 from tjsl.api_defaults import RolePermission, StrictBooleanFilter
 from tjsl.api_schema import ID_FILTERS
 
-from . import services, views
+from . import links, services, views
 from .imports import ImportFileError
 from .models import (
     Assessment,
@@ -38,7 +38,7 @@ from .models import (
     SizeClass,
 )
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible, with_pii_visibility
-from .selectors import enrollment_model, group_leader_for, group_member_count, program_model
+from .selectors import group_leader_for, group_member_count
 from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]
@@ -264,7 +264,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         return normalise_phone(value)
 
     def validate_joined_on(self, value):
-        if value > datetime.date.today():
+        if value > timezone.localdate():
             raise serializers.ValidationError(_("This date cannot be in the future."))
         return value
 
@@ -312,11 +312,10 @@ class PartnerFilter(StrictFilterSet):
         return queryset.filter(Exists(Membership.objects.filter(group__in=groups, partner=OuterRef("pk"))))
 
     def filter_program(self, queryset, name, value):
-        enrollment, program = enrollment_model(), program_model()
-        if enrollment is None:
-            return queryset
-        programs = program.objects.visible_to(self.request.user).filter(pk=value)
-        return queryset.filter(Exists(enrollment.objects.filter(program__in=programs, partner=OuterRef("pk"))))
+        programs = links.programs_visible_to(self.request.user)
+        if programs is None:
+            return queryset.none()
+        return queryset.filter(enrollments__program__in=programs.filter(pk=value))  # one enrolment each
 
     def filter_naik_kelas(self, queryset, name, value):
         moved = queryset.naik_kelas()
@@ -479,7 +478,7 @@ class BusinessGroupSerializer(serializers.ModelSerializer):
         request, group = self.context.get("request"), self.instance
         if request is not None and isinstance(group, BusinessGroup):
             # Only a current member can lead the group, as on the page.
-            self.fields["leader"].queryset = group.members_on(datetime.date.today())
+            self.fields["leader"].queryset = group.members_on(timezone.localdate())
         elif "leader" in self.fields:
             self.fields["leader"].read_only = True
 

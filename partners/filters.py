@@ -9,20 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 from tjsl.params import id_or_none
 
+from . import links
 from .models import BusinessGroup, Membership, Partner, Sector, SizeClass
-from .selectors import Support, enrollment_model, program_model
+from .selectors import Support
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
 
 def _programs(request):
-    program = program_model()
-    if program is None or request is None:
-        return []
-    qs = program.objects.all()
-    if hasattr(qs, "visible_to"):
-        qs = qs.visible_to(request.user)
-    return qs.order_by("name")
+    programs = links.programs_visible_to(request.user) if request is not None else None
+    return [] if programs is None else programs.order_by("name")
 
 
 def _groups(request):
@@ -111,10 +107,7 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Membership.objects.filter(group=value, partner=OuterRef("pk"))))
 
     def filter_program(self, queryset, name, value):
-        enrollment = enrollment_model()
-        if enrollment is None:
-            return queryset
-        return queryset.filter(Exists(enrollment.objects.filter(program_id=value.pk, partner=OuterRef("pk"))))
+        return queryset.filter(enrollments__program=value)  # one enrolment per program and partner
 
     def filter_naik_kelas(self, queryset, name, value):
         moved = queryset.naik_kelas()

@@ -17,7 +17,6 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 
 from .models import NikViewLog, Partner
-from .selectors import enrollment_model
 
 logger = logging.getLogger("partners.privacy")
 
@@ -27,13 +26,10 @@ MASK = "•"
 def _company_link_q(company_id: int) -> Q:
     """Partners whose data the company holds: it registered them, or enrolled them while no
     other company held them. Enrolling another company's partner (cross_company) gives nothing."""
-    q = Q(registered_by_company_id=company_id)
-    enrollment = enrollment_model()
-    if enrollment is not None:
-        q |= Exists(
-            enrollment.objects.filter(partner=OuterRef("pk"), program__company_id=company_id, cross_company=False)
-        )
-    return q
+    enrolled = Partner.objects.filter(
+        pk=OuterRef("pk"), enrollments__program__company_id=company_id, enrollments__cross_company=False
+    )
+    return Q(registered_by_company_id=company_id) | Exists(enrolled)
 
 
 def _sees_everything(user) -> bool:

@@ -2,9 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import Count, FloatField, Func, Q, Value
 from django.db.models.functions import Lower, Upper
@@ -13,31 +11,14 @@ from django.utils import timezone
 from accounts.models import Company
 from accounts.scope import scope_for
 
+from . import links
 from .models import Partner
-
-
-@cache
-def _model_or_none(app_label: str, name: str):
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
-def enrollment_model():
-    """programs.Enrollment (partners never imports programs: it depends on us)."""
-    return _model_or_none("programs", "Enrollment")
-
-
-def program_model():
-    return _model_or_none("programs", "Program")
 
 
 def companies_assisting(partner: Partner):
     """Companies that registered this partner or enrolled it in one of their programs."""
     q = Q(pk=partner.registered_by_company_id) if partner.registered_by_company_id else Q(pk__in=[])
-    if enrollment_model() is not None:
-        q |= Q(programs__enrollments__partner=partner)
+    q |= Q(programs__enrollments__partner=partner)
     return Company.objects.filter(q).distinct().order_by("short_name")
 
 
@@ -46,20 +27,8 @@ def companies_holding_data(partner: Partner):
     enrolled it while no other company held it. Only they edit the partner and see its
     personal data; a company that enrolled another company's partner is not one of them."""
     q = Q(pk=partner.registered_by_company_id) if partner.registered_by_company_id else Q(pk__in=[])
-    if enrollment_model() is not None:
-        q |= Q(programs__enrollments__partner=partner, programs__enrollments__cross_company=False)
+    q |= Q(programs__enrollments__partner=partner, programs__enrollments__cross_company=False)
     return Company.objects.filter(q).distinct().order_by("short_name")
-
-
-def companies_in_active_programs(partner: Partner):
-    """Companies that assist this partner in an active program right now."""
-    if enrollment_model() is None:
-        return Company.objects.none()
-    return (
-        Company.objects.filter(programs__enrollments__partner=partner, programs__status="aktif")
-        .distinct()
-        .order_by("short_name")
-    )
 
 
 class Similarity(Func):
@@ -128,47 +97,11 @@ class Support:
     program_ids: tuple[int, ...] | None = None
     region_code: str | None = None
 
-    def handovers(self, user):
-        """The handovers counted for the period: from approval on, not reversed (partners never
-        imports disbursements: it depends on us)."""
-        model = _model_or_none("disbursements", "Disbursement")
-        if model is None:
-            return None
-        rows = model.objects.visible_to(user).committed().filter(handed_on__gte=self.start, handed_on__lte=self.end)
-        rows = self._narrowed(rows, company="company_id")
-        if self.region_code:
-            rows = rows.in_region_code(self.region_code)
-        reversed_ids = model.objects.committed().filter(kind="reversal").values("reverses_id")
-        return rows.filter(kind="handover").exclude(pk__in=reversed_ids)
-
-    def _narrowed(self, rows, *, company: str):
-        if self.company_id is not None:
-            rows = rows.filter(**{company: self.company_id})
-        if self.program_ids is not None:
-            rows = rows.filter(program_id__in=self.program_ids)
-        return rows
-
     def partners(self, user) -> Q:
         """Beneficiaries: the recipient of a counted handover or a member allocated more than Rp0
         of one; with `reached`, also those taking part in an activity starting in the period."""
-        handovers = self.handovers(user)
-        if handovers is None:
-            return Q(pk__in=[])
-        shares = _model_or_none("disbursements", "Allocation").objects.filter(disbursement__in=handovers, amount__gt=0)
-        q = Q(pk__in=handovers.values("partner_id")) | Q(pk__in=shares.values("partner_id"))
-        if self.reached and (activity := _model_or_none("programs", "Activity")) is not None:
-            activities = activity.objects.visible_to(user).filter(start_date__gte=self.start, start_date__lte=self.end)
-            activities = self._narrowed(activities, company="program__company_id")
-            if self.region_code:
-                activities = activities.filter(
-                    Q(region_code=self.region_code) | Q(region_code__startswith=self.region_code + ".")
-                )
-            q |= Q(pk__in=activities.values("participants__partner_id"))
-        return q
+        return links.supported_partners(self, user)
 
     def groups(self, user) -> Q:
         """Business groups that received a counted handover."""
-        handovers = self.handovers(user)
-        if handovers is None:
-            return Q(pk__in=[])
-        return Q(pk__in=handovers.exclude(group=None).values("group_id"))
+        return links.supported_groups(self, user)

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from accounts.idempotency import IdempotentCreateMixin
 from partners.api import (
     WRITE_METHODS,
     CreatingActionsMixin,
@@ -25,7 +26,7 @@ from partners.api import (
 )
 from partners.models import Partner
 from regions.models import Region
-from tjsl.api import IdempotentCreateMixin, ScopedQuerysetMixin
+from tjsl.api import ScopedQuerysetMixin
 from tjsl.periods import validate_date, validate_year
 
 from . import services

@@ -1,10 +1,19 @@
-"""Celery tasks that keep the dashboard roll-ups fresh."""
+"""Celery tasks that keep the dashboard roll-ups fresh and produce the impact reports.
+
+Tasks import the services; the services never import this module at load time: they hand a
+report to the worker after the commit, importing the task there (docs/architecture.md).
+"""
 
 import datetime
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from .aggregates import Cell, facts_rebuild
+from .impact import services
 
 
 @shared_task(soft_time_limit=1800, time_limit=1900)
@@ -30,10 +39,7 @@ IMPACT_TIME_LIMIT = 11 * 60
 IMPACT_MAX_RETRIES = 4
 
 
-def _transient_errors() -> tuple[type[BaseException], ...]:
-    from django.db import InterfaceError, OperationalError
-
-    return (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
 @shared_task(
@@ -46,14 +52,9 @@ def _transient_errors() -> tuple[type[BaseException], ...]:
 )
 def impact_report_produce(self, report_id: int) -> None:
     """Produce one queued report. Idempotent: a report already taken or finished is left alone."""
-    from celery.exceptions import SoftTimeLimitExceeded
-    from django.utils.translation import gettext
-
-    from .impact import services
-
     try:
         services.impact_report_produce(report_id=report_id)
-    except _transient_errors() as error:
+    except TRANSIENT_ERRORS as error:
         if self.request.retries >= self.max_retries:
             services.impact_report_fail(report_id=report_id, reason=f"{type(error).__name__}: {error}")
             raise
@@ -72,17 +73,11 @@ def impact_report_produce(self, report_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
 def impact_reports_schedule(kind: str, day: str | None = None) -> int:
     """Queue the reports of the month, quarter or year that has just closed (beat, 02:00 WIB)."""
-    from django.utils import timezone
-
-    from .impact.services import impact_reports_schedule_period
-
     when = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    return len(impact_reports_schedule_period(kind=kind, day=when))
+    return len(services.impact_reports_schedule_period(kind=kind, day=when))
 
 
 @shared_task(soft_time_limit=120, time_limit=150)
 def impact_reports_sweep() -> dict:
     """Reports left 'running' beyond the hard time limit (a lost worker) are requeued once, then failed."""
-    from .impact.services import impact_reports_sweep as sweep
-
-    return sweep(older_than=datetime.timedelta(seconds=IMPACT_TIME_LIMIT + 60))
+    return services.impact_reports_sweep(older_than=datetime.timedelta(seconds=IMPACT_TIME_LIMIT + 60))

@@ -3,19 +3,16 @@
 Every installed app that has an `api.py` with `def register(router) -> None` gets
 its endpoints added to the one router (see docs/api.md). The building blocks
 here keep every endpoint on the same rules as the pages: scope through
-`visible_to(user)`, role permissions, cursor pagination, throttling,
-idempotent creation and error bodies in the caller's language.
+`visible_to(user)`, role permissions, cursor pagination, throttling
+and error bodies in the caller's language. Idempotent creation is
+`accounts.idempotency.IdempotentCreateMixin` (it stores its records per user).
 """
 
-import hashlib
-import json
-import re
 from importlib import import_module
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -23,24 +20,19 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions, routers, status, viewsets
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .api_defaults import CursorPagination, FilterSet, RolePermission
-from .api_schema import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, REPLAYED_HEADER
 
 __all__ = [
     "CursorPagination",
     "FilterSet",
-    "IdempotentCreateMixin",
     "RolePermission",
     "ScopedQuerysetMixin",
     "ScopedReadOnlyViewSet",
 ]
-
-IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 # --- Errors --------------------------------------------------------------------------
@@ -69,95 +61,6 @@ class ScopedQuerysetMixin:
 
 class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail of a browsable model, within the user's scope and role."""
-
-
-def _fingerprint(request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
-
-
-class IdempotentCreateMixin:
-    """Makes `create()` safe to retry with an `Idempotency-Key` header.
-
-    The first request's response is stored with the key (per user) in the same
-    transaction as what it created; a retry with the same key and body gets that
-    response again with `Idempotent-Replayed: true` and creates nothing; the same
-    key with another body or endpoint is refused with 422. A concurrent duplicate
-    waits on the unique (user, key) index and then replays. Fields named in
-    `idempotency_secret_fields` (such as a token's secret) are never stored and
-    come back as null on a replay.
-    """
-
-    idempotent_create = True  # read by the schema generator
-    idempotency_secret_fields: tuple[str, ...] = ()
-
-    def create(self, request, *args, **kwargs):
-        key = request.headers.get(IDEMPOTENCY_HEADER)
-        if key is None:
-            return super().create(request, *args, **kwargs)
-        if not IDEMPOTENCY_KEY_RE.match(key):
-            raise InvalidHeader(_("The Idempotency-Key header must have 1 to 255 visible ASCII characters."))
-        return self._idempotent_create(request, key, _fingerprint(request), *args, **kwargs)
-
-    def _idempotent_create(self, request, key, fingerprint, *args, **kwargs):
-        from accounts.models import IdempotencyRecord
-
-        try:
-            with transaction.atomic():
-                # A key past its retention is forgotten, as the daily clean-up would have done.
-                IdempotencyRecord.objects.expired().filter(user=request.user, key=key).delete()
-                record = self._stored_record(request, key)
-                if record is not None:
-                    return self._replay(record, fingerprint)
-                response = super().create(request, *args, **kwargs)
-                self._store(request, key, fingerprint, response)
-        except _KeyTaken:
-            # A concurrent request with this key committed first; ours was rolled back: answer with theirs.
-            return self._replay(self._stored_record(request, key), fingerprint)
-        return response
-
-    def _store(self, request, key, fingerprint, response) -> None:
-        from accounts.models import IdempotencyRecord
-
-        try:
-            with transaction.atomic():
-                IdempotencyRecord.objects.create(
-                    user=request.user,
-                    key=key,
-                    request_method=request.method,
-                    request_path=request.path[:500],
-                    fingerprint=fingerprint,
-                    response_status=response.status_code,
-                    response_body=self._storable(response.data),
-                )
-        except IntegrityError:
-            raise _KeyTaken from None
-
-    @staticmethod
-    def _stored_record(request, key):
-        from accounts.models import IdempotencyRecord
-
-        return IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-
-    def _storable(self, data):
-        if isinstance(data, dict):
-            return {name: (None if name in self.idempotency_secret_fields else value) for name, value in data.items()}
-        return data
-
-    @staticmethod
-    def _replay(record, fingerprint) -> Response:
-        if record.fingerprint != fingerprint:
-            raise UnprocessableRequest(
-                _(
-                    "This Idempotency-Key was already used for a different request. "
-                    "Send a new key for a new request, or repeat the original request unchanged."
-                )
-            )
-        return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
-
-
-class _KeyTaken(Exception):
-    pass
 
 
 class InvalidHeader(exceptions.APIException):

@@ -125,7 +125,7 @@ def impact_report_request(
 
 def impact_report_enqueue(*, report: ImpactReport) -> bool:
     """Hand the job to the broker; when it is down, the report is marked failed with the reason."""
-    from ..tasks import impact_report_produce
+    from ..tasks import impact_report_produce  # late: the tasks import this module
 
     try:
         impact_report_produce.apply_async((report.pk,), retry=False)

@@ -1,13 +1,12 @@
 """Forms validate input only; the services decide and write."""
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +116,7 @@ class PartnerForm(forms.ModelForm):
 
     def clean_joined_on(self):
         value = self.cleaned_data["joined_on"]
-        if value and value > datetime.date.today():
+        if value and value > timezone.localdate():
             raise ValidationError(_("This date cannot be in the future."))
         return value
 
@@ -216,7 +215,7 @@ class BusinessGroupForm(forms.ModelForm):
         self.fields["regency"].queryset = Region.objects.regencies().order_by("name")
         self.fields["regency"].label_from_instance = lambda r: f"{r.name} ({r.code})"
         if self.instance.pk:
-            self.fields["leader"].queryset = self.instance.members_on(datetime.date.today())
+            self.fields["leader"].queryset = self.instance.members_on(timezone.localdate())
         else:
             self.fields.pop("leader")
         self.helper = _helper(_("Save"))

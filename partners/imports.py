@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import coordinate_to_tuple
@@ -290,7 +291,7 @@ class RowChecker:
     """Checks rows against the reference data and the registry, loaded once per file."""
 
     def __init__(self, rows: list[dict] = ()):
-        self.today = datetime.date.today()
+        self.today = timezone.localdate()
         self.regencies = dict(Region.objects.regencies().values_list("code", "id"))
         self.seen: dict[tuple[str, str], int] = {}
         self.sectors = {value: value for value, _label in Sector.choices} | {

@@ -1,7 +1,5 @@
 """Pages of the partner registry. Views parse input, call a service and render."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -131,7 +129,7 @@ def partner_export(request, fmt: str):
         return render(request, "partners/export_confirm.html", context)
     content = partners_export(queryset, request.user, fmt)
     response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(fmt, datetime.date.today())}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(fmt, timezone.localdate())}"'
     return response
 
 
@@ -371,12 +369,13 @@ class BusinessGroupDetailView(PermissionMixin, DetailView):
             .select_related("partner", "partner__regency")
             .order_by("left_on", "partner__business_name")
         )
+        today = timezone.localdate()
         context.update(
             visible_leader=group_leader_for(self.request.user, group),
-            current=[m for m in memberships if m.left_on is None or m.left_on > datetime.date.today()],
-            former=[m for m in memberships if m.left_on is not None and m.left_on <= datetime.date.today()],
+            current=[m for m in memberships if m.left_on is None or m.left_on > today],
+            former=[m for m in memberships if m.left_on is not None and m.left_on <= today],
             can_edit=services.group_editable_by(self.request.user, group),
-            today=datetime.date.today(),
+            today=today,
             show_history=services.history_visible_to(self.request.user),
         )
         if context["show_history"]:
@@ -448,7 +447,7 @@ def membership_search(request, pk: int):
     return render(
         request,
         "partners/_member_search_results.html",
-        {"group": group, "results": results, "term": term, "today": datetime.date.today()},
+        {"group": group, "results": results, "term": term, "today": timezone.localdate()},
     )
 
 
@@ -502,7 +501,7 @@ def membership_end(request, pk: int):
     )
     if not services.group_editable_by(request.user, membership.group):
         raise PermissionDenied
-    form = MembershipEndForm(request.POST or None, initial={"left_on": datetime.date.today()})
+    form = MembershipEndForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm") == "1":
             try:
@@ -515,7 +514,7 @@ def membership_end(request, pk: int):
     elif request.method == "POST":
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("partners:businessgroup-detail", pk=membership.group_id)
-    left_on = form.cleaned_data["left_on"] if form.is_bound else datetime.date.today()
+    left_on = form.cleaned_data["left_on"] if form.is_bound else timezone.localdate()
     return render(
         request,
         "partners/membership_confirm.html",

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import api_token_create
 from partners import services
@@ -86,6 +87,17 @@ class TestSameDayRemoval:
         )
         assert response.status_code == 200, response.content
         assert response.json()["left_on"] == TODAY.isoformat()
+
+
+def test_at_half_past_six_wib_the_end_form_offers_the_wib_date(client, monkeypatch, staf_hk, group, make_partner):
+    """'Today' is the date in WIB: at 23:30 UTC it is already the next day (06:30 WIB)."""
+    partner = make_partner(staf_hk, business_name="Pagi Hari", owner_nik=nik())
+    member = services.membership_add(group=group, partner=partner, joined_on=datetime.date(2024, 3, 1), actor=staf_hk)
+    client.force_login(staf_hk)
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2024, 3, 31, 23, 30, tzinfo=datetime.UTC))
+    page = client.get(reverse("partners:membership-end", args=[member.pk]))
+    assert page.status_code == 200
+    assert 'placeholder="dd/mm/yyyy" value="01/04/2024"' in page.content.decode()
 
 
 class TestPartnerFromAnotherProvince:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
+from programs.models import Program
 from tjsl.formats.output import date_text
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 from tjsl.uploads import validate_upload, validate_uploads
@@ -413,7 +414,7 @@ def _completeness_errors(disbursement: Disbursement) -> dict[str, str]:
 
 def _check_program_accepts(disbursement: Disbursement) -> None:
     program = disbursement.program
-    if program.status != "aktif":
+    if program.status != Program.Status.AKTIF:
         raise ValidationError(_("The program %(program)s is not active.") % {"program": program.name})
     day = disbursement.handed_on
     if day and not (program.start_date <= day <= program.end_date):

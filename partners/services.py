@@ -723,7 +723,8 @@ def _export_progress(export: PartnerExport, **fields) -> None:
 
 
 def partner_export_fail(*, export_id: int, message: str) -> None:
-    PartnerExport.objects.filter(pk=export_id, status__in=["queued", "running"]).update(
+    unfinished = [PartnerExport.Status.QUEUED, PartnerExport.Status.RUNNING]
+    PartnerExport.objects.filter(pk=export_id, status__in=unfinished).update(
         status=PartnerExport.Status.FAILED, message=message[:500], finished_at=timezone.now()
     )
 

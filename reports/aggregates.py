@@ -24,7 +24,12 @@ VERSION_KEY = "reports:dashboard:data-version"
 
 COUNTED = ", ".join(f"'{s.value}'" for s in COMMITTED_STATUSES)
 REALISED = ", ".join(f"'{s.value}'" for s in REALISED_STATUSES)
-SIGN = "CASE WHEN d.kind = 'reversal' THEN -1 ELSE 1 END"
+# Values of the choices, quoted for the SQL below.
+_Role = ReachMonthFact.Role
+B, G, P = (f"'{role.value}'" for role in (_Role.BENEFICIARY, _Role.GROUP, _Role.PARTICIPANT))
+R = f"'{ReachYearFact.REACHED}'"
+HANDOVER, REVERSAL = (f"'{kind.value}'" for kind in (Disbursement.Kind.HANDOVER, Disbursement.Kind.REVERSAL))
+SIGN = f"CASE WHEN d.kind = {REVERSAL} THEN -1 ELSE 1 END"
 
 
 def _month(column: str) -> str:
@@ -129,17 +134,17 @@ def _handover_statements(cell: Cell) -> list[tuple[str, list]]:
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""  # noqa: S608
     reach = f"""
         INSERT INTO {t["rmf"]} ({CELL_COLUMNS}, role, entity_id, sector, size_class, naik_kelas, has_export)
-        SELECT DISTINCT {cell_cols}, 'B', p.id, {member_attrs}
+        SELECT DISTINCT {cell_cols}, {B}, p.id, {member_attrs}
         FROM {t["d"]} d JOIN {t["partner"]} p ON p.id = d.partner_id
-        WHERE d.kind = 'handover' AND d.status IN ({COUNTED}) AND {not_reversed} AND {where}
+        WHERE d.kind = {HANDOVER} AND d.status IN ({COUNTED}) AND {not_reversed} AND {where}
         UNION
-        SELECT {cell_cols}, 'B', p.id, {member_attrs}
+        SELECT {cell_cols}, {B}, p.id, {member_attrs}
         FROM {t["d"]} d JOIN {t["alloc"]} a ON a.disbursement_id = d.id JOIN {t["partner"]} p ON p.id = a.partner_id
-        WHERE d.kind = 'handover' AND d.status IN ({COUNTED}) AND a.amount > 0 AND {not_reversed} AND {where}
+        WHERE d.kind = {HANDOVER} AND d.status IN ({COUNTED}) AND a.amount > 0 AND {not_reversed} AND {where}
         UNION
-        SELECT {cell_cols}, 'G', d.group_id, '', NULL, FALSE, FALSE
+        SELECT {cell_cols}, {G}, d.group_id, '', NULL, FALSE, FALSE
         FROM {t["d"]} d
-        WHERE d.group_id IS NOT NULL AND d.kind = 'handover' AND d.status IN ({COUNTED}) AND {not_reversed}
+        WHERE d.group_id IS NOT NULL AND d.kind = {HANDOVER} AND d.status IN ({COUNTED}) AND {not_reversed}
           AND {where}"""  # noqa: S608
     return [(handovers, params * 2), (items, params), (reach, params * 3)]
 
@@ -150,7 +155,7 @@ def _participant_statement(cell: Cell) -> tuple[str, list]:
     cell_cols = _cell_select("act.start_date", "act.region_code", "pr.company_id", "act.program_id")
     sql = f"""
         INSERT INTO {t["rmf"]} ({CELL_COLUMNS}, role, entity_id, sector, size_class, naik_kelas, has_export)
-        SELECT DISTINCT {cell_cols}, 'P', p.id, p.sector, p.current_class,
+        SELECT DISTINCT {cell_cols}, {P}, p.id, p.sector, p.current_class,
                COALESCE(p.current_class > p.joining_class, FALSE), p.has_export
         FROM {t["participant"]} ap JOIN {t["activity"]} act ON act.id = ap.activity_id
         JOIN {t["program"]} pr ON pr.id = act.program_id JOIN {t["partner"]} p ON p.id = ap.partner_id
@@ -166,7 +171,8 @@ def facts_rebuild(*, cell: Cell | None = None, participants: bool = True) -> Non
     filters = cell.fact_filter()
     for model in (HandoverMonthFact, HandoverItemMonthFact):
         model.objects.filter(**filters).delete()
-    roles = ["B", "G", "P"] if participants else ["B", "G"]
+    Role = ReachMonthFact.Role
+    roles = [Role.BENEFICIARY, Role.GROUP, Role.PARTICIPANT] if participants else [Role.BENEFICIARY, Role.GROUP]
     ReachMonthFact.objects.filter(role__in=roles, **filters).delete()
     statements = _handover_statements(cell)
     if participants:
@@ -275,11 +281,11 @@ def _reach_year_statements(year: int, entity_sql: str = "", entity_params=()) ->
                    COALESCE(p.current_class > p.joining_class, FALSE), COALESCE(p.has_export, FALSE)
             FROM (
                 SELECT {company} AS c, {province} AS pr, role, entity_id FROM {t["rmf"]}
-                WHERE role IN ('B', 'G') AND month >= %s AND month < %s {entity_sql}
+                WHERE role IN ({B}, {G}) AND month >= %s AND month < %s {entity_sql}
                 UNION
-                SELECT {company}, {province}, 'R', entity_id FROM {t["rmf"]}
-                WHERE role IN ('B', 'P') AND month >= %s AND month < %s {entity_sql}
-            ) f LEFT JOIN {t["partner"]} p ON p.id = f.entity_id AND f.role <> 'G'"""  # noqa: S608
+                SELECT {company}, {province}, {R}, entity_id FROM {t["rmf"]}
+                WHERE role IN ({B}, {P}) AND month >= %s AND month < %s {entity_sql}
+            ) f LEFT JOIN {t["partner"]} p ON p.id = f.entity_id AND f.role <> {G}"""  # noqa: S608
         statements.append((sql, [year, start, end, *entity_params, start, end, *entity_params]))
     return statements
 
@@ -328,13 +334,15 @@ def reach_year_refresh(*, year: int, partner_ids: set[int], group_ids: set[int])
         return
     partners, groups = sorted(partner_ids) or [0], sorted(group_ids) or [0]
     rows = ReachYearFact.objects.filter(
-        Q(role__in=["B", "R"], entity_id__in=partners) | Q(role="G", entity_id__in=groups), year=year
+        Q(role__in=[ReachMonthFact.Role.BENEFICIARY, ReachYearFact.REACHED], entity_id__in=partners)
+        | Q(role=ReachMonthFact.Role.GROUP, entity_id__in=groups),
+        year=year,
     )
     before = _reach_year_counts(rows)
     rows.delete()
     entity_sql = (
-        f"AND ((role IN ('B', 'P') AND entity_id IN ({', '.join(['%s'] * len(partners))}))"
-        f" OR (role = 'G' AND entity_id IN ({', '.join(['%s'] * len(groups))})))"
+        f"AND ((role IN ({B}, {P}) AND entity_id IN ({', '.join(['%s'] * len(partners))}))"
+        f" OR (role = {G} AND entity_id IN ({', '.join(['%s'] * len(groups))})))"
     )
     with connection.cursor() as cursor:
         for sql, params in _reach_year_statements(year, entity_sql, [*partners, *groups]):

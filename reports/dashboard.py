@@ -34,6 +34,9 @@ from tjsl import periods
 from .aggregates import data_version
 from .models import HandoverItemMonthFact, HandoverMonthFact, ReachMonthFact, ReachYearCount, ReachYearFact
 
+Role = ReachMonthFact.Role
+Kind = Disbursement.Kind
+
 CACHE_SECONDS = 15 * 60
 
 
@@ -414,9 +417,9 @@ def _reach_from_year_facts(year_slice: dict, child: str) -> tuple[list, dict]:
         ReachYearCount.objects.filter(**year_slice)
         .values("sector", "size_class", "naik_kelas", "has_export")
         .annotate(
-            beneficiaries=Coalesce(Sum("entities", filter=Q(role="B")), 0),
-            reached=Coalesce(Sum("entities", filter=Q(role="R")), 0),
-            groups=Coalesce(Sum("entities", filter=Q(role="G")), 0),
+            beneficiaries=Coalesce(Sum("entities", filter=Q(role=Role.BENEFICIARY)), 0),
+            reached=Coalesce(Sum("entities", filter=Q(role=ReachYearFact.REACHED)), 0),
+            groups=Coalesce(Sum("entities", filter=Q(role=Role.GROUP)), 0),
         )
         .order_by()
     )
@@ -427,7 +430,9 @@ def _reach_from_year_facts(year_slice: dict, child: str) -> tuple[list, dict]:
         month_q = region_q & months & (Q(company_id=company) if company != ReachYearFact.ALL_COMPANIES else Q())
         return rows, _reach_by_child_from_months(month_q, child)
     by_child = (
-        ReachYearCount.objects.filter(year=year_slice["year"], company_id=year_slice["company_id"], role="B")
+        ReachYearCount.objects.filter(
+            year=year_slice["year"], company_id=year_slice["company_id"], role=Role.BENEFICIARY
+        )
         .exclude(province_code=ReachYearFact.NATIONAL)
         .values("province_code")
         .annotate(n=Sum("entities"))
@@ -439,7 +444,7 @@ def _reach_from_year_facts(year_slice: dict, child: str) -> tuple[list, dict]:
 
 def _reach_by_child_from_months(q: Q, child: str) -> dict:
     return dict(
-        ReachMonthFact.objects.filter(q, role="B")
+        ReachMonthFact.objects.filter(q, role=Role.BENEFICIARY)
         .values(child)
         .annotate(n=Count("entity_id", distinct=True))
         .order_by()
@@ -452,9 +457,9 @@ def _reach_from_month_facts(q: Q, child: str) -> tuple[list, dict]:
         ReachMonthFact.objects.filter(q)
         .values("sector", "size_class", "naik_kelas", "has_export")
         .annotate(
-            beneficiaries=Count("entity_id", distinct=True, filter=Q(role="B")),
-            reached=Count("entity_id", distinct=True, filter=Q(role__in=["B", "P"])),
-            groups=Count("entity_id", distinct=True, filter=Q(role="G")),
+            beneficiaries=Count("entity_id", distinct=True, filter=Q(role=Role.BENEFICIARY)),
+            reached=Count("entity_id", distinct=True, filter=Q(role__in=[Role.BENEFICIARY, Role.PARTICIPANT])),
+            groups=Count("entity_id", distinct=True, filter=Q(role=Role.GROUP)),
         )
         .order_by()
     )
@@ -505,9 +510,9 @@ def raw_figures(query: DashboardQuery, user) -> dict:
         every = query.handovers(user, with_sector=False)
         net += _shares_net(every, query.sector)
         realised += _shares_net(every.realised(), query.sector)
-    count = handovers.filter(kind="handover").count() - handovers.filter(kind="reversal").count()
-    reversed_ids = Disbursement.objects.filter(kind="reversal", status__in=COMMITTED_STATUSES).values("reverses_id")
-    counted = query.handovers(user, with_sector=False).filter(kind="handover").exclude(pk__in=reversed_ids)
+    count = handovers.filter(kind=Kind.HANDOVER).count() - handovers.filter(kind=Kind.REVERSAL).count()
+    reversed_ids = Disbursement.objects.filter(kind=Kind.REVERSAL, status__in=COMMITTED_STATUSES).values("reverses_id")
+    counted = query.handovers(user, with_sector=False).filter(kind=Kind.HANDOVER).exclude(pk__in=reversed_ids)
     direct = Partner.objects.filter(disbursements__in=counted)
     members = Partner.objects.filter(allocations__disbursement__in=counted, allocations__amount__gt=0)
     if query.sector:
@@ -517,7 +522,7 @@ def raw_figures(query: DashboardQuery, user) -> dict:
     by_kind = dict(
         Item.objects.filter(disbursement__in=handovers)
         .values("kind")
-        .annotate(net=Sum("total", filter=Q(disbursement__kind="handover")) - _coalesce_reversal())
+        .annotate(net=Sum("total", filter=Q(disbursement__kind=Kind.HANDOVER)) - _coalesce_reversal())
         .values_list("kind", "net")
     )
     return {
@@ -533,14 +538,14 @@ def raw_figures(query: DashboardQuery, user) -> dict:
 def _shares_net(handovers, sector: str) -> int:
     """Group members' allocations in `sector`: handovers add, reversals subtract."""
     totals = Allocation.objects.filter(disbursement__in=handovers, partner__sector=sector).aggregate(
-        plus=Sum("amount", filter=Q(disbursement__kind="handover")),
-        minus=Sum("amount", filter=Q(disbursement__kind="reversal")),
+        plus=Sum("amount", filter=Q(disbursement__kind=Kind.HANDOVER)),
+        minus=Sum("amount", filter=Q(disbursement__kind=Kind.REVERSAL)),
     )
     return (totals["plus"] or 0) - (totals["minus"] or 0)
 
 
 def _coalesce_reversal():
-    return Coalesce(Sum("total", filter=Q(disbursement__kind="reversal")), 0)
+    return Coalesce(Sum("total", filter=Q(disbursement__kind=Kind.REVERSAL)), 0)
 
 
 # --- The page's data, cached --------------------------------------------------------

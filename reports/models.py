@@ -105,6 +105,7 @@ class ReachYearFact(models.Model):
 
     ALL_COMPANIES = 0
     NATIONAL = ""
+    REACHED = "R"  # the union of ReachMonthFact.Role.BENEFICIARY and PARTICIPANT
 
     year = models.PositiveSmallIntegerField(_("year"))
     company_id = models.IntegerField(_("company"))

@@ -3,7 +3,7 @@
 from django import template
 from django.db.models import OuterRef, Q, Subquery
 
-from disbursements.models import Allocation, Disbursement
+from disbursements.models import Allocation, Disbursement, Status
 from partners.models import BusinessGroup
 
 register = template.Library()
@@ -12,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("disbursements/_aid_received.html", takes_context=True)
 def aid_received(context, recipient, limit: int = 20):
     user = context["request"].user
-    handovers = Disbursement.objects.visible_to(user).exclude(status__in=["draft", "cancelled"])
+    handovers = Disbursement.objects.visible_to(user).exclude(status__in=[Status.DRAFT, Status.CANCELLED])
     if isinstance(recipient, BusinessGroup):
         handovers = handovers.filter(group=recipient)
     else:

@@ -24,6 +24,8 @@ from regions.models import Region
 from ..dashboard import DashboardQuery, Period, dashboard_data, facts_figures
 from ..models import HandoverMonthFact, ReachMonthFact
 
+Role = ReachMonthFact.Role
+
 # Handovers printed in the annex of a province or regency report; the .xlsx always has them all.
 ANNEX_LIMIT = 1500
 # Business names listed for "moved up a class" and "reached export" (the counts are always complete).
@@ -155,7 +157,7 @@ def _personal_name_masked(business_name: str, owner_name: str) -> str:
 
 def _named_partners(query: DashboardQuery, flag: str) -> dict:
     entity_ids = (
-        ReachMonthFact.objects.filter(query.fact_q(), **{flag: True}, role__in=["B", "P"])
+        ReachMonthFact.objects.filter(query.fact_q(), **{flag: True}, role__in=[Role.BENEFICIARY, Role.PARTICIPANT])
         .values_list("entity_id", flat=True)
         .distinct()
     )
@@ -178,7 +180,7 @@ def _by_regency(query: DashboardQuery) -> list[dict]:
     )
     codes = [r["regency_code"] for r in rows]
     beneficiaries = dict(
-        ReachMonthFact.objects.filter(q, role="B", regency_code__in=codes)
+        ReachMonthFact.objects.filter(q, role=Role.BENEFICIARY, regency_code__in=codes)
         .values("regency_code")
         .annotate(n=Count("entity_id", distinct=True))
         .order_by()

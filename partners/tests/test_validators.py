@@ -1,16 +1,17 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from partners.validators import normalise_phone, validate_nib, validate_nik, validate_npwp
+from partners.validators import nik_errors, normalise_phone, validate_nib, validate_nik, validate_npwp
 
 
 class TestNik:
     def test_accepts_a_mans_nik(self):
+        assert nik_errors("1610011508850001") == []
         validate_nik("1610011508850001")
 
     def test_accepts_a_womans_nik_with_day_plus_forty(self):
-        validate_nik("1610015508850002")
-        validate_nik("1610017101900003")  # 31 + 40
+        assert nik_errors("1610015508850002") == []
+        assert nik_errors("1610017101900003") == []  # 31 + 40
 
     @pytest.mark.parametrize("value", ["1610013208850003", "1610011513850004", "1610017208850005", "1610010002850006"])
     def test_rejects_an_impossible_birth_date(self, value):
@@ -19,7 +20,7 @@ class TestNik:
         assert exc.value.code == "invalid_nik"
 
     def test_does_not_reject_an_unknown_region_prefix(self):
-        validate_nik("9901011508850001")
+        assert nik_errors("9901011508850001") == []
 
     @pytest.mark.parametrize("value", ["161001150885000", "16100115088500011", "16100115088500a1"])
     def test_rejects_anything_but_sixteen_digits(self, value):

@@ -275,7 +275,8 @@ class TestStoredText:
 
     def test_chart_svg_is_well_formed_xml_whatever_the_labels(self):
         svg = bar_chart_svg(title=hostile("Judul"), labels=[hostile("Label")], values=[3], fmt=count_label)
-        ElementTree.fromstring(svg)  # noqa: S314 - our own SVG; raises on a character XML cannot hold
+        root = ElementTree.fromstring(svg)  # noqa: S314 - our own SVG; raises on a character XML cannot hold
+        assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("role") == "img"
 
 
 def test_pages_still_open_with_stored_control_characters(world, client, staf_hk):

@@ -192,3 +192,13 @@ def make_program(company, *, code="HK-PK", status="aktif") -> Program:
     )
     ProgramBudget.objects.create(program=program, year=2023, amount=750_000_000)
     return program
+
+
+def problem_fields(response) -> dict:
+    """The errors of an API problem response (application/problem+json) as {field: [messages]};
+    the key None holds the errors of the request as a whole."""
+    assert response["Content-Type"] == "application/problem+json", response["Content-Type"]
+    fields: dict = {}
+    for error in response.json().get("errors", []):
+        fields.setdefault(error["field"], []).append(error["message"])
+    return fields

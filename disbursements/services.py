@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import Role
 from programs.models import Program
 from tjsl.formats.output import date_text
+from tjsl.problems import denied
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 from tjsl.uploads import validate_upload, validate_uploads
 
@@ -167,7 +168,8 @@ def _expect_status(disbursement: Disbursement, status: str) -> None:
     if disbursement.status != status:
         raise ValidationError(
             _("%(handover)s is already %(status)s; nothing was changed.")
-            % {"handover": disbursement, "status": disbursement.get_status_display().lower()}
+            % {"handover": disbursement, "status": disbursement.get_status_display().lower()},
+            code="state_conflict",
         )
 
 
@@ -541,9 +543,12 @@ def disbursement_approve(*, disbursement: Disbursement, actor) -> Disbursement:
     if _same_company(actor, disbursement) and actor.has_role(Role.MANAJER):
         _expect_status(disbursement, Status.SUBMITTED)
     if disbursement.created_by_id == actor.pk:
-        raise PermissionDenied(_("You cannot approve a handover you entered yourself."))
+        raise denied(_("You cannot approve a handover you entered yourself."), code="self_approval")
     if contributed(actor, disbursement):
-        raise PermissionDenied(_("You changed this handover while it was a draft, so another manager must approve it."))
+        raise denied(
+            _("You changed this handover while it was a draft, so another manager must approve it."),
+            code="self_approval",
+        )
     _require(can_approve(actor, disbursement), _("Only a manager of the company can approve a submitted handover."))
     if disbursement.kind == Disbursement.Kind.REVERSAL:
         year = disbursement.reverses.year  # nets against the budget year it corrects
@@ -562,7 +567,8 @@ def disbursement_approve(*, disbursement: Disbursement, actor) -> Disbursement:
                     "remaining": rupiah(max(remaining, 0)),
                     "budget": rupiah(budget.amount),
                     "total": rupiah(disbursement.total),
-                }
+                },
+                code="budget_exceeded",
             )
     disbursement.year = year
     disbursement.number, disbursement.sequence = _next_number(disbursement, year)

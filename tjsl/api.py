@@ -12,18 +12,22 @@ from importlib import import_module
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions, routers, status, viewsets
+from rest_framework.fields import get_error_detail
 from rest_framework.renderers import JSONRenderer
-from rest_framework.settings import api_settings
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import problems
 from .api_defaults import CursorPagination, FilterSet, RolePermission
 
 __all__ = [
@@ -34,19 +38,49 @@ __all__ = [
     "ScopedReadOnlyViewSet",
 ]
 
-
 # --- Errors --------------------------------------------------------------------------
+# Codes of rule errors that are about the record's current state, not the request: 409.
+CONFLICT_CODES = {"state_conflict", "already_exists"}
+# Codes of rule errors that are a per-user limit: 429, like the throttles.
+LIMIT_CODES = {"too_many_nik_checks", "rate_limited"}
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError from services, always as a JSON object."""
+    """Every error as problem details (tjsl/problems.py). Errors of the input's shape (the
+    serializers) are 400; a well-formed request that breaks a rule of the services (Django's
+    ValidationError) is 422, or 409 when it conflicts with the record's current state."""
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            exc = exceptions.ValidationError(exc.message_dict)
+        errors = problems.flatten(get_error_detail(exc))
+        codes = {entry["code"] for entry in errors}
+        if codes & LIMIT_CODES:
+            status_code = status.HTTP_429_TOO_MANY_REQUESTS
+        elif codes & CONFLICT_CODES:
+            status_code = status.HTTP_409_CONFLICT
         else:
-            exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+            status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+        return _problem_response(problems.validation_problem(status_code, errors), status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found, or outside your scope."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None, code=getattr(exc, "code", None))
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, list):
-        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = problems.validation_problem(response.status_code, problems.flatten(exc.detail))
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body = problems.problem(response.status_code, code=code if isinstance(code, str) else "error", detail=detail)
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            body["retry_after"] = int(exc.wait + 0.999)
+    response.data = body
+    response.content_type = problems.MEDIA_TYPE
     return response
+
+
+def _problem_response(body: dict, status_code: int) -> Response:
+    return Response(body, status=status_code, content_type=problems.MEDIA_TYPE)
 
 
 # --- Viewsets ------------------------------------------------------------------------

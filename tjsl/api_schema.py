@@ -7,7 +7,7 @@ endpoint here also answers: errors, throttling and the idempotency header.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.hooks import postprocess_schema_enums
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -15,10 +15,26 @@ IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-class ErrorSerializer(serializers.Serializer):
-    """An error: `detail` for the request as a whole, or one list of messages per field."""
+class ProblemErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        allow_null=True, help_text=_("The field, as a path (items[0].quantity); null: the request.")
+    )
+    code = serializers.CharField(help_text=_("A stable machine code: required, invalid_nik, duplicate_nik..."))
+    message = serializers.CharField(help_text=_("Plain text in the caller's language."))
+    link = serializers.CharField(required=False, help_text=_("A page the message refers to."))
 
-    detail = serializers.CharField(required=False)
+
+class ProblemSerializer(serializers.Serializer):
+    """An error as problem details (RFC 9457), served as application/problem+json."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = ProblemErrorSerializer(many=True, required=False)
+    link = serializers.CharField(required=False)
+    retry_after = serializers.IntegerField(required=False, help_text=_("Seconds to wait (429)."))
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -53,13 +69,16 @@ class AutoSchema(openapi.AutoSchema):
         }
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             codes["404"] = _("Not found, or outside your scope.")
-        if self._is_idempotent_create():
-            codes["422"] = _("Idempotency-Key reused for a different request.")
+        if self.method not in ("GET", "HEAD", "OPTIONS"):
+            codes["409"] = _("Conflicts with the record's current state (already approved...).")
+            codes["422"] = _("Well-formed, but breaks a rule (over budget...).")
+        problem = self.resolve_serializer(ProblemSerializer, direction).ref
         for code, description in codes.items():
             if code not in bodies:
-                bodies[code] = self._get_response_for_code(
-                    OpenApiResponse(ErrorSerializer, description=str(description)), code, direction=direction
-                )
+                bodies[code] = {
+                    "content": {"application/problem+json": {"schema": problem}},
+                    "description": str(description),
+                }
         return bodies
 
     def _get_response_headers_for_code(self, status_code, direction="response"):

@@ -44,7 +44,9 @@ class RefuseNulBytesMiddleware:
     def refuse(request):
         message = _("The address contains a character that is not allowed (a NUL byte).")
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": str(message)}, status=400)
+            from .problems import MEDIA_TYPE, problem
+
+            return JsonResponse(problem(400, code="nul_byte", detail=message), status=400, content_type=MEDIA_TYPE)
         return render(request, "400.html", {"message": message}, status=400)
 
 

@@ -27,3 +27,5 @@ urlpatterns = [
     path("api/v1/", include("tjsl.api", namespace="api")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "tjsl.views.server_error"

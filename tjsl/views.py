@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
@@ -13,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts.roles import Role
 from accounts.scope import scope_label
 
+from . import problems
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -110,3 +113,13 @@ def healthz(request):
 
 # The language switch must work on the login page too.
 set_language = login_not_required(django_set_language)
+
+
+@login_not_required
+def server_error(request):
+    """A 500: problem details under /api/ (what a client parses), the branded page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        detail = _("Something went wrong on our side; try again later.")
+        body = problems.problem(500, code="server_error", detail=detail)
+        return JsonResponse(body, status=500, content_type=problems.MEDIA_TYPE)
+    return defaults.server_error(request)

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.services import api_token_create
+from conftest import problem_fields
 from partners.models import Assessment, BusinessGroup, Membership, NikViewLog, Partner
 
 from .conftest import nik
@@ -76,12 +77,12 @@ class TestPartnerCreate:
     def test_invalid_identifiers_are_field_errors_in_the_callers_language(self, client, staf_hk):
         response = post(client, "/api/v1/partners/", new_partner(owner_nik="123", regency="99.99"), staf_hk)
         assert response.status_code == 400
-        assert response.json()["owner_nik"] == ["A NIK has exactly 16 digits."]
-        assert "regency" in response.json()
+        assert problem_fields(response)["owner_nik"] == ["A NIK has exactly 16 digits."]
+        assert "regency" in problem_fields(response)
 
     def test_duplicate_nik_is_refused_by_the_service(self, client, staf_hk, partner):
         response = post(client, "/api/v1/partners/", new_partner(business_name="Lain"), staf_hk)
-        assert response.status_code == 400 and "owner_nik" in response.json()
+        assert response.status_code == 422 and "owner_nik" in problem_fields(response)
         assert Partner.objects.count() == 1
 
     @pytest.mark.parametrize("username", ["manajer_hk", "pejabat_sumsel", "auditor"])
@@ -186,7 +187,7 @@ class TestBusinessGroups:
         )
         assert again["Idempotent-Replayed"] == "true" and Membership.objects.count() == 1
         overlapping = post(client, url, {"partner": partner.pk, "joined_on": "2023-02-01"}, staf_hk)
-        assert overlapping.status_code == 400 and "partner" in overlapping.json()
+        assert overlapping.status_code == 422 and "partner" in problem_fields(overlapping)
 
         detail = client.get(f"/api/v1/groups/{group.pk}/", **bearer(staf_hk)).json()
         assert detail["member_count"] == 1 and detail["members"][0]["partner"] == partner.pk
@@ -240,7 +241,7 @@ class TestAssessments:
 
     def test_future_date_and_other_roles_are_refused(self, client, staf_hk, pejabat_sumsel, staf_pln, partner):
         body = {"partner": partner.pk, "assessed_on": "2999-01-01", "capital": 1, "annual_sales": 1, "workers": 1}
-        assert "assessed_on" in post(client, "/api/v1/assessments/", body, staf_hk).json()
+        assert "assessed_on" in problem_fields(post(client, "/api/v1/assessments/", body, staf_hk))
         body["assessed_on"] = "2023-01-01"
         assert post(client, "/api/v1/assessments/", body, pejabat_sumsel).status_code == 403
         assert post(client, "/api/v1/assessments/", body, staf_pln).status_code == 403
@@ -253,7 +254,7 @@ class TestExportMilestonesApi:
         body = {"destination_country": "Malaysia", "exported_on": "2023-10-01", "value": 50_000_000}
         headers = {"HTTP_IDEMPOTENCY_KEY": "export-1"}
         refused = post(client, self.URL.format(partner.pk), body, staf_hk)
-        assert refused.status_code == 400 and "evidence_note" in refused.json()
+        assert refused.status_code == 422 and "evidence_note" in problem_fields(refused)
         body["evidence_note"] = "Invoice 12/2023"
         response = post(client, self.URL.format(partner.pk), body, staf_hk, **headers)
         assert response.status_code == 201, response.json()
@@ -339,7 +340,7 @@ class TestPartnerImportApi:
         job = response.json()
         assert (job["status"], job["error_rows"]) == ("invalid", 1)
         assert [row["line"] for row in job["rows"] if row["errors"]] == [3]
-        assert client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_hk)).status_code == 400
+        assert client.post(f"{self.URL}{job['id']}/commit/", **bearer(staf_hk)).status_code == 422
         assert not Partner.objects.exists()
 
     def test_rows_come_200_at_a_time_faulty_ones_only(self, client, staf_hk):
@@ -357,14 +358,14 @@ class TestPartnerImportApi:
         assert len(rest["rows"]) == len(expected) - IMPORT_ROWS_PER_RESPONSE and rest["rows_next_from"] is None
         assert [row["line"] for row in job["rows"] + rest["rows"]] == expected  # each faulty line once, in order
         bad = client.get(f"{self.URL}{job['id']}/", {"rows_from": "-1"}, **bearer(staf_hk))
-        assert bad.status_code == 400 and "rows_from" in bad.json()
+        assert bad.status_code == 400 and "rows_from" in problem_fields(bad)
 
     def test_unreadable_file_is_a_field_error(self, client, staf_hk):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         bad = SimpleUploadedFile("mitra.xlsx", b"not a workbook")
         response = client.post(self.URL, {"file": bad}, **bearer(staf_hk))
-        assert response.status_code == 400 and "file" in response.json()
+        assert response.status_code == 400 and "file" in problem_fields(response)
 
     def test_only_the_uploader_sees_it_and_readers_may_not_import(
         self, client, staf_hk, staf_pln, manajer_hk, pejabat_sumsel

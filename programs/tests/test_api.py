@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.services import api_token_create
+from conftest import problem_fields
 from programs.models import Activity, ActivityParticipant, BudgetChange, Program
 
 from .conftest import make_partner
@@ -49,7 +50,7 @@ class TestProgramWrites:
 
     def test_sdg_of_another_pillar_is_a_field_error(self, client, manajer_hk):
         response = post(client, "/api/v1/programs/", {**NEW_PROGRAM, "sdgs": [1]}, manajer_hk)
-        assert response.status_code == 400 and "sdgs" in response.json()
+        assert response.status_code == 422 and "sdgs" in problem_fields(response)
 
     @pytest.mark.parametrize("username", ["staf_hk", "pejabat_sumsel", "auditor"])
     def test_other_roles_cannot_create(self, request, client, username):
@@ -61,7 +62,7 @@ class TestProgramWrites:
         assert budget.status_code == 201 and budget.json() == {"year": 2023, "amount": 750_000_000}
         assert BudgetChange.objects.get().changed_by == manajer_hk
         outside = post(client, f"{url}budgets/", {"year": 2030, "amount": 1, "reason": "x"}, manajer_hk)
-        assert outside.status_code == 400 and "year" in outside.json()
+        assert outside.status_code == 422 and "year" in problem_fields(outside)
         detail = client.get(url, **bearer(manajer_hk)).json()
         assert detail["budget_lines"][0] == {
             **detail["budget_lines"][0],
@@ -137,7 +138,7 @@ class TestActivities:
         url = f"/api/v1/activities/{activity.pk}/participants/"
         added = post(client, url, {"partner": partner.pk, "product_count": 3}, staf_hk, HTTP_IDEMPOTENCY_KEY="pa1")
         assert added.status_code == 201, added.json()
-        assert post(client, url, {"partner": partner.pk}, staf_hk).status_code == 400
+        assert post(client, url, {"partner": partner.pk}, staf_hk).status_code == 422
         detail = client.get(f"/api/v1/activities/{activity.pk}/", **bearer(staf_hk)).json()
         assert detail["participant_count"] == 1 and detail["participants"][0]["product_count"] == 3
         participant = ActivityParticipant.objects.get()
@@ -147,10 +148,13 @@ class TestActivities:
     def test_activity_outside_the_program_period_is_refused(self, client, staf_hk, hk_program):
         body = self.body(hk_program, start_date="2022-02-01", end_date="2022-02-02")
         response = post(client, "/api/v1/activities/", body, staf_hk)
-        assert response.status_code == 400 and "start_date" in response.json()
+        assert response.status_code == 422 and "start_date" in problem_fields(response)
 
     def test_roles_and_scope(self, client, staf_pln, pejabat_sumsel, pejabat_maluku, hk_program, staf_hk):
-        assert post(client, "/api/v1/activities/", self.body(hk_program), staf_pln).json().get("program")
+        assert (
+            post(client, "/api/v1/activities/", self.body(hk_program), staf_pln).json()["errors"][0]["field"]
+            == "program"
+        )
         assert post(client, "/api/v1/activities/", self.body(hk_program), pejabat_sumsel).status_code == 403
         post(client, "/api/v1/activities/", self.body(hk_program, regency="16.10"), staf_hk)
         activity = Activity.objects.get()
@@ -178,8 +182,8 @@ class TestEnrollmentsApi:
         services.enrollment_create(program=pln_program, partner=partner, actor=staf_pln)
         url = f"/api/v1/programs/{hk_program.pk}/enrollments/"
         refused = post(client, url, {"partner": partner.pk}, staf_hk)
-        assert refused.status_code == 400
-        assert "PLN" in " ".join(refused.json()["non_field_errors"])
+        assert refused.status_code == 422
+        assert "PLN" in " ".join(problem_fields(refused)[None])
         confirmed = post(client, url, {"partner": partner.pk, "confirm_other_company": True}, staf_hk)
         assert confirmed.status_code == 202, confirmed.json()
         assert (confirmed.json()["status"], confirmed.json()["other_companies"]) == ("pending", "PLN")
@@ -213,7 +217,7 @@ class TestTargetsApi:
 
     def test_year_outside_the_period_and_roles(self, client, manajer_hk, staf_hk, pejabat_maluku, hk_program):
         response = self.put(client, hk_program, {"year": 2030, "partners_reached": 1}, manajer_hk)
-        assert response.status_code == 400 and "year" in response.json()
+        assert response.status_code == 422 and "year" in problem_fields(response)
         assert self.put(client, hk_program, {"year": 2024, "partners_reached": 1}, staf_hk).status_code == 403
         assert self.put(client, hk_program, {"year": 2024}, pejabat_maluku).status_code in (403, 404)
         assert not hk_program.targets.exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, IdempotencyRecord
 from accounts.services import api_token_create
-from conftest import requires_postgres
+from conftest import problem_fields, requires_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,8 @@ class TestDiscovery:
         for url in ("/api/v1/", "/api/v1/regions/", "/api/v1/me/"):
             response = client.get(url)
             assert response.status_code == 401, url
-            assert response["Content-Type"] == "application/json", url
+            assert response["Content-Type"] == "application/problem+json", url
+            assert response.json()["code"] == "not_authenticated", url
 
 
 class TestThrottling:
@@ -157,8 +158,8 @@ class TestIdempotencyUnderConcurrency:
 class TestLanguage:
     def test_validation_messages_follow_accept_language(self, client, staf_hk):
         auth = bearer(staf_hk)
-        english = create_token(client, auth, {}, HTTP_ACCEPT_LANGUAGE="en").json()
-        indonesian = create_token(client, auth, {}, HTTP_ACCEPT_LANGUAGE="id").json()
+        english = problem_fields(create_token(client, auth, {}, HTTP_ACCEPT_LANGUAGE="en"))
+        indonesian = problem_fields(create_token(client, auth, {}, HTTP_ACCEPT_LANGUAGE="id"))
         assert english["name"] == ["This field is required."]
         assert indonesian["name"] != english["name"] and "diisi" in indonesian["name"][0]
 
@@ -169,7 +170,9 @@ class TestLanguage:
 
         past = (timezone.now() - timedelta(days=1)).isoformat()
         body = create_token(client, bearer(staf_hk), {"name": "x", "expires_at": past}, HTTP_ACCEPT_LANGUAGE="en")
-        assert body.status_code == 400 and body.json() == {"expires_at": ["The expiry must lie in the future."]}
+        assert body.status_code == 422 and problem_fields(body) == {
+            "expires_at": ["The expiry must lie in the future."]
+        }
 
 
 class TestSchemaAndDocs:

@@ -87,10 +87,10 @@ def _operations(suffix):
 
 
 def _ok(response, status=200):
-    from tjsl_client.models import Error
+    from tjsl_client.models import Problem
 
     assert response.status_code == status, (response.status_code, response.content[:500])
-    assert response.parsed is not None and not isinstance(response.parsed, Error), response.content[:500]
+    assert response.parsed is not None and not isinstance(response.parsed, Problem), response.content[:500]
     return response.parsed
 
 

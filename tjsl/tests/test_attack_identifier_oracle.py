@@ -269,7 +269,7 @@ class TestDuplicateChecks:
         assert "A partner with this NIK is already registered" in page and "Hutama Karya" in page
         assert "Tenun Target" not in page and f'href="/partners/{target["partner"].pk}/"' not in page
         response = _api_create(client, TARGET_NIK)
-        assert response.status_code == 400
+        assert response.status_code == 422
         body = response.content.decode()
         assert "already registered" in body and "Tenun Target" not in body
         assert f"/partners/{target['partner'].pk}/" not in body
@@ -298,7 +298,7 @@ class TestDuplicateChecks:
         assert errors == ["You have checked too many NIKs in the last hour (at most 3). Try again later."]
         assert "already registered" not in response.content.decode()  # the question is not answered
         api = _api_create(client, TARGET_NIK)
-        assert api.status_code == 400 and "too many NIKs" in api.content.decode()
+        assert api.status_code == 429 and "too many NIKs" in api.content.decode()
         assert "already registered" not in api.content.decode()
         # Another user's budget is their own.
         client.force_login(make_user("staf2.pln", Role.STAF, company=users["staf_pln"].company))

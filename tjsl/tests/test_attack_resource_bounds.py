@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from conftest import make_user
+from conftest import make_user, problem_fields
 from disbursements.tests.conftest import draft_for
 from partners import services as partner_services
 from partners.tests.conftest import partner_data
@@ -127,14 +127,14 @@ class TestDashboardPeriodsAreBounded:
                 assert response.status_code == 403
                 continue
             assert response.status_code == 400, query
-            assert list(response.json()) == [field_name], query
+            assert list(problem_fields(response)) == [field_name], query
 
     def test_the_message_says_what_is_allowed(self, client, users):
         client.force_login(users["auditor"])
         response = client.get("/api/v1/dashboard/?from=01/01/2001&to=31/12/2020", HTTP_ACCEPT_LANGUAGE="en")
-        assert response.json() == {"to": ["A period may span at most 10 years."]}
+        assert problem_fields(response) == {"to": ["A period may span at most 10 years."]}
         response = client.get("/api/v1/dashboard/?period=9999-12", HTTP_ACCEPT_LANGUAGE="en")
-        assert response.json() == {"period": [f"Enter a year from 2000 to {LATEST_YEAR}."]}
+        assert problem_fields(response) == {"period": [f"Enter a year from 2000 to {LATEST_YEAR}."]}
 
     def test_a_ten_year_period_is_still_shown(self, client, users):
         client.force_login(users["auditor"])
@@ -151,7 +151,7 @@ class TestListFiltersAndFormsAreBounded:
                 response = client.get(url, {parameter: "1000-01-01"})
                 assert response.status_code in (400, 403), (url, response.status_code)
                 if response.status_code == 400:
-                    assert parameter in response.json()
+                    assert parameter in problem_fields(response)
         response = client.get(reverse("disbursements:handover-list"), {"date_from": "01/01/1000"})
         assert response.status_code in (200, 403)
         if response.status_code == 200:
@@ -164,7 +164,7 @@ class TestListFiltersAndFormsAreBounded:
         response = client.get("/api/v1/programs/", {"year": year})
         assert response.status_code in (400, 403)
         if response.status_code == 400:
-            assert "year" in response.json()
+            assert "year" in problem_fields(response)
         page = client.get(reverse("programs:program-list"), {"year": year})
         assert page.status_code in (200, 403)
 
@@ -190,8 +190,8 @@ class TestListFiltersAndFormsAreBounded:
             "end_date": end,
         }
         response = client.post("/api/v1/programs/", body, content_type="application/json")
-        assert response.status_code == 400, response.content
-        assert field_name in response.json()
+        assert response.status_code in (400, 422), response.content
+        assert field_name in problem_fields(response)
         assert not Program.objects.filter(code="HK-X").exists()
 
 

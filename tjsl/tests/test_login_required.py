@@ -17,6 +17,9 @@ PUBLIC = {
     "healthz",
     "set_language",
     "verify",
+    # The API's schema and its documentation page (the data behind them needs a token).
+    "schema",
+    "docs",
 }
 
 

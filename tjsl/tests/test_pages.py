@@ -104,12 +104,25 @@ class TestInterfaceLanguage:
     def test_the_api_follows_accept_language(self, client, staf_hk):
         client.force_login(staf_hk)
         from accounts.services import api_token_create
+        from conftest import problem_fields
 
         auth = f"Bearer {api_token_create(user=staf_hk, name='t')[1]}"
-        english = client.post(
-            "/api/v1/tokens/", {}, content_type="application/json", HTTP_AUTHORIZATION=auth, HTTP_ACCEPT_LANGUAGE="en"
-        ).json()
-        indonesian = client.post(
-            "/api/v1/tokens/", {}, content_type="application/json", HTTP_AUTHORIZATION=auth, HTTP_ACCEPT_LANGUAGE="id"
-        ).json()
+        english = problem_fields(
+            client.post(
+                "/api/v1/tokens/",
+                {},
+                content_type="application/json",
+                HTTP_AUTHORIZATION=auth,
+                HTTP_ACCEPT_LANGUAGE="en",
+            )
+        )
+        indonesian = problem_fields(
+            client.post(
+                "/api/v1/tokens/",
+                {},
+                content_type="application/json",
+                HTTP_AUTHORIZATION=auth,
+                HTTP_ACCEPT_LANGUAGE="id",
+            )
+        )
         assert english["name"] == ["This field is required."] and indonesian["name"] != english["name"]

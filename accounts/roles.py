@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.programtarget": ALL,
         "programs.activity": ALL,
         "disbursements.disbursement": (VIEW,),
+        "loans.loan": (VIEW,),
+        "loans.loanfund": ALL,
         "reports.impactreport": (VIEW, ADD),
     },
     Role.STAF: {
@@ -50,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.programtarget": (VIEW,),
         "programs.activity": (VIEW, ADD, CHANGE),
         "disbursements.disbursement": (VIEW, ADD, CHANGE),
+        "loans.loan": (VIEW, ADD, CHANGE),
+        "loans.repayment": (VIEW, ADD),
         "reports.impactreport": (VIEW,),
     },
     Role.MANAJER: {
@@ -65,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.programtarget": ALL,
         "programs.activity": ALL,
         "disbursements.disbursement": (VIEW, ADD, CHANGE),
+        "loans.loan": (VIEW, ADD, CHANGE),
+        "loans.repayment": (VIEW, ADD),
+        "loans.loanfund": (VIEW,),
         "reports.impactreport": (VIEW, ADD),
     },
     Role.PEJABAT: {
@@ -77,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.program": (VIEW,),
         "programs.activity": (VIEW,),
         "disbursements.disbursement": (VIEW,),
+        "loans.loan": (VIEW,),
         "reports.impactreport": (VIEW, ADD),
     },
     Role.AUDITOR: {
@@ -93,6 +101,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.programtarget": (VIEW,),
         "programs.activity": (VIEW,),
         "disbursements.disbursement": (VIEW,),
+        "loans.loan": (VIEW,),
+        "loans.repayment": (VIEW,),
         "reports.impactreport": (VIEW,),
     },
 }

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "disbursements",
+    "loans",
     "reports",
 ]
 
@@ -219,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "impact-reports-sweep": {
         "task": "reports.tasks.impact_reports_sweep",
         "schedule": crontab(minute="*/10"),
+    },
+    # PUMK loans: days late and collectibility as of today, and the month-end history.
+    "loan-collectibility-nightly": {
+        "task": "loans.tasks.collectibility_recompute",
+        "schedule": crontab(hour=0, minute=30),
     },
     # Background work queued while the broker was down goes out when it is back.
     "outbox-dispatch": {

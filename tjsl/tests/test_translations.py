@@ -26,7 +26,7 @@ def test_compiled_catalogue_matches_the_source():
             assert compiled.get(entry.msgid) == entry.msgstr, f"run `make messages`: {entry.msgid!r} is stale"
 
 
-SOURCES = ["accounts", "disbursements", "partners", "programs", "regions", "reports", "templates", "tjsl"]
+SOURCES = ["accounts", "disbursements", "loans", "partners", "programs", "regions", "reports", "templates", "tjsl"]
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (apt-get install gettext; CI does)")

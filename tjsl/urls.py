@@ -20,6 +20,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("regions/", include("regions.urls")),
     path("handovers/", include("disbursements.urls")),
+    path("loans/", include("loans.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),

@@ -222,6 +222,11 @@ class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
 
 
 class HandoverFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Number"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "HK/TJSL/2023/0001"}),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.none())
     company = django_filters.NumberFilter(label=_("Company"), field_name="company_id", widget=forms.HiddenInput)
@@ -255,6 +260,7 @@ class HandoverFilter(django_filters.FilterSet):
     class Meta:
         model = Disbursement
         fields = [
+            "q",
             "status",
             "program",
             "company",
@@ -290,6 +296,9 @@ class HandoverFilter(django_filters.FilterSet):
         self.filters["regency"].queryset = regencies
         for name in ("status", "program", "province", "regency", "item_kind"):
             self.filters[name].extra.setdefault("widget", forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(province_code=value.code)

@@ -85,6 +85,11 @@ class DisbursementQuerySet(models.QuerySet):
             return self.filter(regency_code=code)
         return self.filter(Q(region_code=code) | Q(region_code__startswith=code + "."))
 
+    def search(self, term: str):
+        """By number, whole ("HK/TJSL/2023/0001") or any part of it ("2023/00")."""
+        term = (term or "").strip()
+        return self.filter(number__icontains=term) if term else self
+
     def committed(self):
         return self.filter(status__in=COMMITTED_STATUSES)
 

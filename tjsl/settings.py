@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "disbursements",
     "loans",
     "reports",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("tjsl", "regions", "accounts", "partners", "programs", "disbursements", "reports", "loans")
+APPS = ("tjsl", "regions", "accounts", "partners", "programs", "disbursements", "reports", "loans", "search")
 
 
 def _parts(path: Path) -> tuple[str, ...]:

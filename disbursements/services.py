@@ -349,15 +349,19 @@ def group_members_on(group, day: date | None):
 @transaction.atomic
 def allocations_split_equally(*, disbursement: Disbursement) -> list[Allocation]:
     """Default allocation: equal shares over the members on the handover date."""
-    disbursement.allocations.all().delete()
     if not disbursement.group_id:
-        return []
+        return _replace_allocations(disbursement, {})
     members = group_members_on(disbursement.group, disbursement.handed_on)
     shares = equal_split(disbursement.total, len(members))
-    return Allocation.objects.bulk_create(
-        Allocation(disbursement=disbursement, partner=partner, amount=amount)
-        for partner, amount in zip(members, shares, strict=True)
-    )
+    return _replace_allocations(disbursement, {m.pk: a for m, a in zip(members, shares, strict=True)})
+
+
+def _replace_allocations(disbursement: Disbursement, amounts: dict[int, int]) -> list[Allocation]:
+    """Member (partner id) -> amount; each removal and addition is kept in the history."""
+    for old in disbursement.allocations.all():
+        old.delete()
+    rows = [Allocation(disbursement=disbursement, partner_id=pid, amount=amount) for pid, amount in amounts.items()]
+    return bulk_create_with_history(rows, Allocation)
 
 
 @transaction.atomic
@@ -383,10 +387,7 @@ def allocations_set(*, disbursement: Disbursement, actor, amounts: dict[int, int
             % {"sum": rupiah(total), "total": rupiah(disbursement.total)}
         )
     before = _content(disbursement)
-    disbursement.allocations.all().delete()
-    allocations = Allocation.objects.bulk_create(
-        Allocation(disbursement=disbursement, partner_id=pid, amount=amount) for pid, amount in amounts.items()
-    )
+    allocations = _replace_allocations(disbursement, amounts)
     if _content(disbursement) != before:
         _record_contributor(disbursement, actor)
     return allocations

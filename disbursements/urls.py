@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.HandoverDetailView.as_view(), name="handover-detail"),
     path("<int:pk>/edit/", views.handover_update, name="handover-update"),
     path("<int:pk>/allocations/", views.handover_allocations, name="handover-allocations"),
+    path("<int:pk>/history/", views.handover_history, name="handover-history"),
     path("<int:pk>/submit/", views.handover_submit, name="handover-submit"),
     path("<int:pk>/approve/", views.handover_approve, name="handover-approve"),
     path("<int:pk>/return/", views.handover_return, name="handover-return"),

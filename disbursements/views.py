@@ -31,6 +31,7 @@ from .forms import (
     WitnessFormSet,
     formset_rows,
 )
+from .history import handover_history_entries, handover_history_visible_to
 from .listing import DEFAULT_SORT_LABEL, SORTS, handovers_xlsx, sort_key, sorted_handovers
 from .models import Disbursement, Item, Status
 
@@ -184,6 +185,7 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             reason_form=ReasonForm(),
             hand_over_form=context.get("hand_over_form") or HandOverForm(),
             own_entry=services.contributed(user, handover),
+            show_history=handover_history_visible_to(user),
         )
         if context["can_approve"]:
             context["budget"] = services.budget_position(disbursement=handover)
@@ -195,6 +197,17 @@ class HandoverDetailView(PermissionRequiredMixin, DetailView):
             )
             context["allocation_rows"] = [(m, current.get(m.pk, default[m.pk])) for m in members]
         return context
+
+
+@require_GET
+def handover_history(request, pk: int):
+    """Every change of the handover, its items and allocations: 404 outside the reader's scope,
+    403 for a role that does not check the work (handover_history_visible_to)."""
+    handover = handover_for_user(request.user, pk)
+    if not handover_history_visible_to(request.user):
+        raise PermissionDenied
+    entries = handover_history_entries(handover, user=request.user)
+    return render(request, "disbursements/handover_history.html", {"handover": handover, "history": entries})
 
 
 def _entry_forms(request, *, instance=None):

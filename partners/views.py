@@ -194,7 +194,7 @@ class PartnerDetailView(PermissionMixin, DetailView):
             show_history=services.history_visible_to(user),
         )
         if context["show_history"]:
-            context["history"] = history_entries(partner, pii_visible=visible)
+            context["history"] = history_entries(partner, user=user, pii_visible=visible)
         return context
 
 
@@ -379,7 +379,7 @@ class BusinessGroupDetailView(PermissionMixin, DetailView):
             show_history=services.history_visible_to(self.request.user),
         )
         if context["show_history"]:
-            context["history"] = history_entries(group, pii_visible=False)
+            context["history"] = history_entries(group, user=self.request.user, pii_visible=False)
         return context
 
 

@@ -137,6 +137,8 @@ def _versions(source: Source, rules: Rules) -> list[tuple[object, list]]:
         fields = _shown_fields(record, rules)
         if record.history_type == "~" and previous is not None:
             changes = _raw_changes(record, previous, fields)
+            if not changes:
+                continue  # only bookkeeping changed: nothing for the reader
         elif record.history_type != "~" and rules.created_values:
             changes = _raw_changes(record, None, fields)
         else:

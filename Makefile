@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Test processes (pytest-xdist): one per CPU; PYTEST_WORKERS=0 runs the suite in one process.
+# Test processes (pytest-xdist): one per CPU by default; PYTEST_WORKERS=0 runs the suite in one
+# process. The root conftest.py puts the reference data back after a transactional test's flush.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint format migrate demo messages clean

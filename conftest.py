@@ -55,6 +55,33 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_ensure()
 
 
+def _flushes(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test transactionally, emptying every table afterwards."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return any(name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Run alone, pytest-django puts the transactional tests last; pytest-xdist hands files
+    to its workers in its own order, so a test in a rolled-back transaction may follow a
+    flush. Put the reference data back, outside any transaction, before it does."""
+    yield
+    if nextitem is not None and _flushes(item) and not _flushes(nextitem):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reference_data_ensure()
+
+
 @pytest.fixture
 def live_db(transactional_db):
     """A committed database (for worker threads and live servers) with reference data."""

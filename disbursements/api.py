@@ -25,7 +25,7 @@ from partners.models import BusinessGroup, Partner
 from partners.privacy import mask_nik
 from programs.models import Program
 from regions.models import Region
-from tjsl.api import ScopedQuerysetMixin
+from tjsl.api import IntegerFilter, ScopedQuerysetMixin
 from tjsl.periods import validate_date
 
 from . import document_views, services
@@ -278,8 +278,8 @@ class ReversalSerializer(ReasonSerializer):
 class HandoverFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     kind = django_filters.ChoiceFilter(choices=Disbursement.Kind.choices)
-    program = django_filters.NumberFilter(field_name="program_id", label=_("id of a program"))
-    company = django_filters.NumberFilter(field_name="company_id", label=_("id of a company"))
+    program = IntegerFilter(field_name="program_id", label=_("id of a program"))
+    company = IntegerFilter(field_name="company_id", label=_("id of a company"))
     province = django_filters.CharFilter(field_name="province_code", label=_("code of a province, e.g. 16"))
     regency = django_filters.CharFilter(field_name="regency_code", label=_("code of a regency/city, e.g. 16.10"))
     date_from = django_filters.DateFilter(

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.idempotency import IdempotentCreateMixin
 from regions.models import Region
-from tjsl.api import FilterSet, ScopedQuerysetMixin
+from tjsl.api import FilterSet, IntegerFilter, ScopedQuerysetMixin
 from tjsl.api_defaults import RolePermission, StrictBooleanFilter
 from tjsl.api_schema import ID_FILTERS
 
@@ -292,8 +292,8 @@ class PartnerFilter(StrictFilterSet):
         field_name="current_class", choices=SizeClass.choices, coerce=int, label=_("current size class")
     )
     status = django_filters.ChoiceFilter(choices=Partner.Status.choices)
-    group = django_filters.NumberFilter(method="filter_group", label=_("id of a business group"))
-    program = django_filters.NumberFilter(method="filter_program", label=_("id of a program"))
+    group = IntegerFilter(method="filter_group", label=_("id of a business group"))
+    program = IntegerFilter(method="filter_program", label=_("id of a program"))
     naik_kelas = StrictBooleanFilter(method="filter_naik_kelas", label=_("moved up a class"))
     export = StrictBooleanFilter(field_name="has_export", label=_("reached export"))
 
@@ -642,7 +642,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class AssessmentFilter(StrictFilterSet):
-    partner = django_filters.NumberFilter(field_name="partner_id", label=_("id of a partner"))
+    partner = IntegerFilter(field_name="partner_id", label=_("id of a partner"))
 
     class Meta:
         model = Assessment

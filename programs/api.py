@@ -26,7 +26,7 @@ from partners.api import (
 )
 from partners.models import Partner
 from regions.models import Region
-from tjsl.api import ScopedQuerysetMixin
+from tjsl.api import IntegerFilter, ScopedQuerysetMixin
 from tjsl.periods import validate_date, validate_year
 
 from . import services
@@ -243,14 +243,12 @@ class ProgramDetailSerializer(ProgramSerializer):
 
 class ProgramFilter(StrictFilterSet):
     pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
-    sdg = django_filters.NumberFilter(field_name="sdgs__number", distinct=True, label=_("SDG number"))
+    sdg = IntegerFilter(field_name="sdgs__number", distinct=True, label=_("SDG number"))
     support_form = django_filters.ChoiceFilter(choices=Program.SupportForm.choices)
     status = django_filters.ChoiceFilter(choices=Program.Status.choices)
-    year = django_filters.NumberFilter(
-        method="filter_year", label=_("year within the program period"), validators=[validate_year]
-    )
+    year = IntegerFilter(method="filter_year", label=_("year within the program period"), validators=[validate_year])
     region = django_filters.CharFilter(method="filter_region", label=_("code of a province or regency"))
-    company = django_filters.NumberFilter(field_name="company_id", label=_("id of a company"))
+    company = IntegerFilter(field_name="company_id", label=_("id of a company"))
 
     class Meta:
         model = Program
@@ -495,7 +493,7 @@ class ActivityDetailSerializer(ActivitySerializer):
 
 
 class ActivityFilter(StrictFilterSet):
-    program = django_filters.NumberFilter(field_name="program_id", label=_("id of a program"))
+    program = IntegerFilter(field_name="program_id", label=_("id of a program"))
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
     region = django_filters.CharFilter(method="filter_region", label=_("code of a region: it and everything below"))
     date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", validators=[validate_date])
@@ -585,7 +583,7 @@ class ProgramReaders(permissions.BasePermission):
 
 class EnrollmentRequestFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=EnrollmentRequest.Status.choices)
-    program = django_filters.NumberFilter(field_name="program_id", label=_("id of a program"))
+    program = IntegerFilter(field_name="program_id", label=_("id of a program"))
 
     class Meta:
         model = EnrollmentRequest

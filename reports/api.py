@@ -21,7 +21,7 @@ from accounts.scope import scope_label
 from partners.api import StrictFilterSet, choice_field
 from partners.models import Sector
 from programs.models import Pillar
-from tjsl.api import ScopedReadOnlyViewSet
+from tjsl.api import IntegerFilter, ScopedReadOnlyViewSet
 
 from .dashboard import PeriodError, dashboard_data, dashboard_query, figures_for
 from .impact.services import report_files_readable
@@ -259,7 +259,7 @@ class ImpactReportFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=ImpactReport.Status.choices)
     language = django_filters.ChoiceFilter(choices=ImpactReport.Language.choices)
     period_key = django_filters.CharFilter(label=_("period: 2023, 2023-Q4 or 2023-11"))
-    company = django_filters.NumberFilter(field_name="company_id", label=_("id of a company"))
+    company = IntegerFilter(field_name="company_id", label=_("id of a company"))
 
     class Meta:
         model = ImpactReport

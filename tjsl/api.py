@@ -28,11 +28,12 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import problems
-from .api_defaults import CursorPagination, FilterSet, RolePermission
+from .api_defaults import CursorPagination, FilterSet, IntegerFilter, RolePermission
 
 __all__ = [
     "CursorPagination",
     "FilterSet",
+    "IntegerFilter",
     "RolePermission",
     "ScopedQuerysetMixin",
     "ScopedReadOnlyViewSet",
@@ -48,7 +49,12 @@ LIMIT_CODES = {"too_many_nik_checks", "rate_limited"}
 def exception_handler(exc, context):
     """Every error as problem details (tjsl/problems.py). Errors of the input's shape (the
     serializers) are 400; a well-formed request that breaks a rule of the services (Django's
-    ValidationError) is 422, or 409 when it conflicts with the record's current state."""
+    ValidationError) is 422, or 409 when it conflicts with the record's current state.
+    The body is JSON whatever the endpoint renders when it succeeds (a PDF, a workbook)."""
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = problems.MEDIA_TYPE
     if isinstance(exc, DjangoValidationError):
         errors = problems.flatten(get_error_detail(exc))
         codes = {entry["code"] for entry in errors}
@@ -110,16 +116,7 @@ class UnprocessableRequest(exceptions.APIException):
 
 
 # --- Schema and documentation views -------------------------------------------------------
-class JsonErrorsMixin:
-    """Errors of the schema and documentation views are JSON like the rest of the API."""
-
-    def handle_exception(self, exc):
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
-
-
-class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+class SchemaView(SpectacularAPIView):
     """The OpenAPI schema, the same whatever `Accept-Language` says: component, enum and
     field names are English, so a client generated from it does not change with the reader."""
 
@@ -129,7 +126,7 @@ class SchemaView(JsonErrorsMixin, SpectacularAPIView):
             return super().get(request, *args, **kwargs)
 
 
-class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI from drf-spectacular-sidecar's static files: no CDN, no inline script or style."""
 
     template_name = "api/docs.html"

@@ -8,6 +8,8 @@ import django_filters.rest_framework
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework.settings import api_settings
 
@@ -89,6 +91,13 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (an id, a year, an SDG): `?year=2023.5` is a 400, not a filter on 2023.5."""
+
+    field_class = forms.IntegerField
 
 
 class FilterSet(django_filters.rest_framework.FilterSet):

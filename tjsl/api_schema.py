@@ -67,8 +67,8 @@ class AutoSchema(openapi.AutoSchema):
             "403": _("Not allowed."),
             "429": _("Too many requests."),
         }
-        if "{" in self.path or (self._is_list_view() and self._get_paginator()):
-            codes["404"] = _("Not found, or outside your scope.")
+        # Any id, in the path or a filter (?program=), may name a record outside the caller's scope.
+        codes["404"] = _("Not found, or outside your scope.")
         if self.method not in ("GET", "HEAD", "OPTIONS"):
             codes["409"] = _("Conflicts with the record's current state (already approved...).")
             codes["422"] = _("Well-formed, but breaks a rule (over budget...).")
@@ -101,7 +101,8 @@ def _is_id_parameter(parameter: dict) -> bool:
     name = parameter["name"]
     if parameter["in"] == "path":
         return name == "id" or name.endswith("_id")
-    return parameter["in"] == "query" and name in ID_FILTERS and parameter["schema"].get("type") == "number"
+    in_query = parameter["in"] == "query" and name in ID_FILTERS
+    return in_query and parameter["schema"].get("type") in ("number", "integer")
 
 
 def postprocess_schema(result, generator, request, public):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import api_token_create
+from conftest import problem_fields
 from partners import services
 from partners.models import Membership
 
@@ -141,7 +142,7 @@ class TestPartnerFromAnotherProvince:
         refused = client.post(
             url, {"partner": far_partner.pk, "joined_on": TODAY.isoformat()}, content_type="application/json", **headers
         )
-        assert refused.status_code == 400 and "MALUKU" in refused.json()["partner"][0].upper()
+        assert refused.status_code == 422 and "MALUKU" in problem_fields(refused)["partner"][0].upper()
         added = client.post(
             url,
             {"partner": far_partner.pk, "joined_on": TODAY.isoformat(), "confirm_other_province": True},

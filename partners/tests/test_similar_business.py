@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.services import api_token_create
+from conftest import problem_fields
 from partners import services
 from partners.imports import COLUMN_NAMES
 from partners.models import Partner, PartnerImport
@@ -51,8 +52,8 @@ class TestApi:
     def test_a_similar_name_in_the_same_regency_is_refused_on_confirm_similar(self, request, client, existing, staff):
         user = request.getfixturevalue(staff)
         response = client.post("/api/v1/partners/", body(), content_type="application/json", **bearer(user))
-        assert response.status_code == 400
-        errors = response.json()
+        assert response.status_code == 422
+        errors = problem_fields(response)
         assert list(errors) == ["confirm_similar"]
         assert (
             "Kerajinan Perak Sungging" in errors["confirm_similar"][0]
@@ -82,7 +83,7 @@ class TestApi:
         response = client.patch(
             url, {"business_name": "Kerajinan Perak Sungging"}, content_type="application/json", **bearer(staf_hk)
         )
-        assert response.status_code == 400 and "confirm_similar" in response.json()
+        assert response.status_code == 422 and "confirm_similar" in problem_fields(response)
         other.refresh_from_db()
         assert other.business_name == "Warung Kopi Tanjung"
         response = client.patch(

@@ -201,11 +201,12 @@ class TestApi:
 
         request = ask(hk_program, pln_partner, staf_hk)
         url = "/api/v1/enrollment-requests/"
+        approve = f"{url}{request.pk}/approve/"
         listed = client.get(url, {"status": "pending"}, **bearer(manajer_hk)).json()["results"]
         assert [(r["id"], r["status"], r["requested_by"]) for r in listed] == [(request.pk, "pending", staf_hk.pk)]
         assert client.get(url, **bearer(manajer_pln)).json()["results"] == []
-        assert client.post(f"{url}{request.pk}/approve/", **bearer(manajer_pln)).status_code == 404
-        assert client.post(f"{url}{request.pk}/approve/", **bearer(staf_hk)).status_code == 403
+        assert client.post(approve, content_type="application/json", **bearer(manajer_pln)).status_code == 404
+        assert client.post(approve, content_type="application/json", **bearer(staf_hk)).status_code == 403
         refused = client.post(
             f"{url}{request.pk}/refuse/",
             {"note": "Bukan sasaran"},
@@ -215,6 +216,8 @@ class TestApi:
         assert refused.status_code == 200 and refused.json()["status"] == "refused"
         assert refused.json()["decision_note"] == "Bukan sasaran"
         again = client.post(
-            f"{url}{request.pk}/approve/", **bearer(make_user("m3.hk", Role.MANAJER, company=hk_program.company))
+            approve,
+            content_type="application/json",
+            **bearer(make_user("m3.hk", Role.MANAJER, company=hk_program.company)),
         )
-        assert again.status_code == 400 and not Enrollment.objects.filter(program=hk_program).exists()
+        assert again.status_code == 422 and not Enrollment.objects.filter(program=hk_program).exists()

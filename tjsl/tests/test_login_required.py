@@ -60,10 +60,10 @@ def test_the_walk_sees_the_project_routes():
 def test_anonymous_visitor_is_sent_to_a_login_page(client, route, pattern):
     response = client.get(example_url(route))
     if route.startswith("api/"):
-        # The API answers for itself: 401 (or 403) as JSON, never a redirect or content.
+        # The API answers for itself: 401 (or 403) as problem details, never a redirect or content.
         assert response.status_code in (401, 403), f"{route} answered {response.status_code} to an anonymous user"
-        assert response["Content-Type"] == "application/json", f"{route} answered {response['Content-Type']}"
-        assert set(response.json()) == {"detail"}
+        assert response["Content-Type"] == "application/problem+json", f"{route} answered {response['Content-Type']}"
+        assert set(response.json()) == {"type", "title", "status", "code", "detail"}
         return
     if response.status_code in (301, 302):
         assert "login" in response["Location"], f"{route} redirects to {response['Location']}"

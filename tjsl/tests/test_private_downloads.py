@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.services import api_token_create
+from conftest import problem_fields
 from disbursements.models import Evidence
 from partners import services as partner_services
 from partners.imports import COLUMN_NAMES
@@ -70,7 +71,7 @@ class TestExportEvidence:
             "evidence": SimpleUploadedFile(name, content, content_type="application/pdf"),
         }
         response = client.post(milestone_url(partner), body, **bearer(user))
-        assert response.status_code == 400 and "evidence" in response.json()
+        assert response.status_code == 422 and "evidence" in problem_fields(response)
         assert not ExportMilestone.objects.exists()
 
     @pytest.mark.parametrize(("name", "content"), NOT_ACCEPTED.values(), ids=NOT_ACCEPTED.keys())

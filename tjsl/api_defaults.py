@@ -1,4 +1,4 @@
-"""Defaults of the REST API that settings.REST_FRAMEWORK names: permission, pagination, throttles.
+"""Defaults of the REST API that settings.REST_FRAMEWORK names: permission, throttles, filters.
 
 They live apart from tjsl/api.py because DRF imports them while it is itself
 being imported, so this module must not import DRF's views.
@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework import permissions, throttling
 from rest_framework.settings import api_settings
 
 
@@ -26,33 +26,7 @@ class RolePermission(permissions.DjangoModelPermissions):
     }
 
 
-# --- Pagination and throttling -----------------------------------------------------------
-class CursorPagination(pagination.CursorPagination):
-    """Stable pages over changing data; `?page_size=` up to 200; a view's `ordering` decides the order."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = "-pk"
-
-    def get_page_size(self, request):
-        # DRF silently ignores a bad value; a caller who sent one should know.
-        value = request.query_params.get(self.page_size_query_param)
-        if value is not None and not (value.isdecimal() and int(value) >= 1):
-            raise exceptions.ValidationError({self.page_size_query_param: [_("Enter a whole number from 1.")]})
-        return super().get_page_size(request)
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["minimum"] = 1
-                parameter["description"] = str(
-                    _("Results per page: %(default)d unless given, at most %(max)d.")
-                    % {"default": self.page_size, "max": self.max_page_size}
-                )
-        return parameters
-
-
+# --- Throttling (pagination and ordering: tjsl/api_paging.py) ---------------------------
 class _SettingsRate:
     """Read the rate when the request comes, so that settings overrides apply."""
 

@@ -321,9 +321,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "tjsl.api_defaults.FilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "tjsl.api_paging.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "tjsl.api_defaults.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "tjsl.api_paging.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "tjsl.api_defaults.AnonThrottle",

@@ -20,12 +20,12 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.idempotency import IdempotentCreateMixin
-from partners.api import CreatingActionsMixin, ScopedPrimaryKeyRelatedField, StrictFilterSet, choice_field
+from partners.api import CreatingActionsMixin, ScopedPrimaryKeyRelatedField, choice_field
 from partners.models import BusinessGroup, Partner
 from partners.privacy import mask_nik
 from programs.models import Program
 from regions.models import Region
-from tjsl.api import IntegerFilter, ScopedQuerysetMixin
+from tjsl.api import FilterSet, IntegerFilter, IsoDateFilter, ScopedQuerysetMixin
 from tjsl.periods import validate_date
 
 from . import document_views, services
@@ -275,17 +275,17 @@ class ReversalSerializer(ReasonSerializer):
 # --- Filters ------------------------------------------------------------------------------
 
 
-class HandoverFilter(StrictFilterSet):
+class HandoverFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     kind = django_filters.ChoiceFilter(choices=Disbursement.Kind.choices)
     program = IntegerFilter(field_name="program_id", label=_("id of a program"))
     company = IntegerFilter(field_name="company_id", label=_("id of a company"))
     province = django_filters.CharFilter(field_name="province_code", label=_("code of a province, e.g. 16"))
     regency = django_filters.CharFilter(field_name="regency_code", label=_("code of a regency/city, e.g. 16.10"))
-    date_from = django_filters.DateFilter(
+    date_from = IsoDateFilter(
         field_name="handed_on", lookup_expr="gte", label=_("handed on or after"), validators=[validate_date]
     )
-    date_to = django_filters.DateFilter(
+    date_to = IsoDateFilter(
         field_name="handed_on", lookup_expr="lte", label=_("handed on or before"), validators=[validate_date]
     )
     item_kind = django_filters.ChoiceFilter(choices=Item.Kind.choices, method="filter_item_kind")

@@ -22,7 +22,6 @@ from accounts.idempotency import IdempotentCreateMixin
 from regions.models import Region
 from tjsl.api import FilterSet, IntegerFilter, ScopedQuerysetMixin
 from tjsl.api_defaults import RolePermission, StrictBooleanFilter
-from tjsl.api_schema import ID_FILTERS
 
 from . import links, services, views
 from .imports import ImportFileError
@@ -69,26 +68,6 @@ class ServiceDecidesWrites(RolePermission):
         queryset = self._queryset(view)
         perm = f"{queryset.model._meta.app_label}.view_{queryset.model._meta.model_name}"
         return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
-
-
-class StrictFilterSet(FilterSet):
-    """A present but empty value of a non-text filter (`?partner=`) is a 400, as the schema says."""
-
-    def is_valid(self):
-        valid = super().is_valid()
-        for name, filter_ in self.filters.items():
-            if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
-                self.form.add_error(name, _("Enter a value or leave the parameter out."))
-                valid = False
-            value = self.form.cleaned_data.get(name) if hasattr(self.form, "cleaned_data") else None
-            if isinstance(filter_, django_filters.NumberFilter) and value is not None and abs(value) >= 2**63:
-                # Larger than any id or count the database holds.
-                self.form.add_error(name, _("This number is out of range."))
-                valid = False
-            elif name in ID_FILTERS and value is not None and (value != int(value) or value < 1):
-                self.form.add_error(name, _("Enter the id of a record: a whole number from 1."))
-                valid = False
-        return valid
 
 
 def choice_field(choices, **kwargs) -> serializers.ChoiceField:
@@ -281,7 +260,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         return data
 
 
-class PartnerFilter(StrictFilterSet):
+class PartnerFilter(FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", label=_("Business, owner, NIB or the last 4 digits of the NIK")
     )
@@ -511,7 +490,7 @@ class BusinessGroupDetailSerializer(BusinessGroupSerializer):
         return MemberSerializer(memberships, many=True, context=self.context).data
 
 
-class BusinessGroupFilter(StrictFilterSet):
+class BusinessGroupFilter(FilterSet):
     regency = django_filters.CharFilter(field_name="regency__code", label=_("code of a regency/city"))
     province = django_filters.CharFilter(method="filter_province", label=_("code of a province"))
     q = django_filters.CharFilter(
@@ -641,7 +620,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             self.fields["partner"].queryset = Partner.objects.visible_to(request.user)
 
 
-class AssessmentFilter(StrictFilterSet):
+class AssessmentFilter(FilterSet):
     partner = IntegerFilter(field_name="partner_id", label=_("id of a partner"))
 
     class Meta:

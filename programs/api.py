@@ -20,13 +20,12 @@ from partners.api import (
     CreatingActionsMixin,
     ScopedPrimaryKeyRelatedField,
     ServiceDecidesWrites,
-    StrictFilterSet,
     choice_field,
     regency_field,
 )
 from partners.models import Partner
 from regions.models import Region
-from tjsl.api import IntegerFilter, ScopedQuerysetMixin
+from tjsl.api import FilterSet, IntegerFilter, IsoDateFilter, ScopedQuerysetMixin
 from tjsl.periods import validate_date, validate_year
 
 from . import services
@@ -241,7 +240,7 @@ class ProgramDetailSerializer(ProgramSerializer):
         return [{**line.__dict__, "remaining": line.remaining} for line in lines]
 
 
-class ProgramFilter(StrictFilterSet):
+class ProgramFilter(FilterSet):
     pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
     sdg = IntegerFilter(field_name="sdgs__number", distinct=True, label=_("SDG number"))
     support_form = django_filters.ChoiceFilter(choices=Program.SupportForm.choices)
@@ -492,12 +491,12 @@ class ActivityDetailSerializer(ActivitySerializer):
         fields = [*ActivitySerializer.Meta.fields, "participants"]
 
 
-class ActivityFilter(StrictFilterSet):
+class ActivityFilter(FilterSet):
     program = IntegerFilter(field_name="program_id", label=_("id of a program"))
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
     region = django_filters.CharFilter(method="filter_region", label=_("code of a region: it and everything below"))
-    date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", validators=[validate_date])
-    date_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", validators=[validate_date])
+    date_from = IsoDateFilter(field_name="start_date", lookup_expr="gte", validators=[validate_date])
+    date_to = IsoDateFilter(field_name="start_date", lookup_expr="lte", validators=[validate_date])
 
     class Meta:
         model = Activity
@@ -581,7 +580,7 @@ class ProgramReaders(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm("programs.view_program"))
 
 
-class EnrollmentRequestFilter(StrictFilterSet):
+class EnrollmentRequestFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=EnrollmentRequest.Status.choices)
     program = IntegerFilter(field_name="program_id", label=_("id of a program"))
 

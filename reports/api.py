@@ -5,6 +5,7 @@ same parameters, through the same `dashboard_query()`: the caller's scope
 applies and a region, company or program outside it is a 404.
 """
 
+import datetime
 import re
 
 import django_filters
@@ -18,10 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scope import scope_label
-from partners.api import StrictFilterSet, choice_field
+from partners.api import choice_field
 from partners.models import Sector
 from programs.models import Pillar
-from tjsl.api import IntegerFilter, ScopedReadOnlyViewSet
+from tjsl.api import FilterSet, IntegerFilter, ScopedReadOnlyViewSet
 
 from .dashboard import PeriodError, dashboard_data, dashboard_query, figures_for
 from .impact.services import report_files_readable
@@ -119,10 +120,14 @@ def _text(name: str, description) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.STR, description=str(description))
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 DASHBOARD_PARAMETERS = [
     _text("period", _("A year (2023), a quarter (2023-Q4) or a month (2023-11); default: this year.")),
-    _text("from", _("Start of a custom range, dd/mm/yyyy (widened to whole months).")),
-    _text("to", _("End of a custom range, dd/mm/yyyy.")),
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description=str(_("Start of a custom range (widened to whole months)."))
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description=str(_("End of a custom range."))),
     OpenApiParameter(
         "region",
         {"type": "string", "pattern": REGION_CODE.pattern},
@@ -154,6 +159,15 @@ def _clean_parameters(params) -> QueryDict:
             errors[parameter.name] = [_("Enter a value or leave the parameter out.")]
         elif "\x00" in value or len(value) > 50:
             errors[parameter.name] = [_("Enter a valid value.")]
+        elif parameter.name in ("from", "to"):
+            try:
+                day = datetime.date.fromisoformat(value) if ISO_DATE.fullmatch(value) else None
+            except ValueError:
+                day = None
+            if day is None:
+                errors[parameter.name] = [_("Enter a date as yyyy-mm-dd (ISO 8601), e.g. 2023-11-09.")]
+            else:
+                clean[parameter.name] = f"{day:%d/%m/%Y}"  # the form the pages' period parser reads
         elif parameter.name == "region" and not REGION_CODE.match(value):
             errors[parameter.name] = [_("Enter a region code such as 16 or 16.10.")]
         elif parameter.name in ("company", "program", "sdg") and not (value.isascii() and value.isdigit()):
@@ -254,7 +268,7 @@ class XlsxRenderer(PassthroughRenderer):
     format = "xlsx"
 
 
-class ImpactReportFilter(StrictFilterSet):
+class ImpactReportFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=ImpactReport.Kind.choices)
     status = django_filters.ChoiceFilter(choices=ImpactReport.Status.choices)
     language = django_filters.ChoiceFilter(choices=ImpactReport.Language.choices)

@@ -28,13 +28,15 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import problems
-from .api_defaults import FilterSet, IntegerFilter, RolePermission
+from .api_defaults import FilterSet, IntegerFilter, IsoDateFilter, IsoDateTimeFilter, RolePermission
 from .api_paging import CursorPagination
 
 __all__ = [
     "CursorPagination",
     "FilterSet",
     "IntegerFilter",
+    "IsoDateFilter",
+    "IsoDateTimeFilter",
     "RolePermission",
     "ScopedQuerysetMixin",
     "ScopedReadOnlyViewSet",

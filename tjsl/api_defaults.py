@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import permissions, throttling
+from rest_framework import exceptions, filters, permissions, throttling
 from rest_framework.settings import api_settings
 
 
@@ -74,15 +74,88 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class IsoDateFilter(django_filters.DateFilter):
+    """A date in ISO 8601 only (2023-11-09): `01/02/2023` could be either month, so it is a 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(*args, **kwargs)
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """A moment in ISO 8601 with its offset (2024-01-15T08:00:00+07:00 or ...Z)."""
+
+
+# Query filters that take the id of another resource (the schema bounds them too).
+ID_FILTERS = {"company", "group", "partner", "program", "activity"}
+
+
 class FilterSet(django_filters.rest_framework.FilterSet):
-    """Base of the API's filter sets: `?flag=maybe` is a 400, not silently no filter."""
+    """Base of the API's filter sets: a value the filter cannot use is a 400, never silently
+    no filter: `?flag=maybe`, `?partner=` (empty), `?program=1.5`, an id beyond any the database
+    holds, a date that is not ISO 8601."""
 
     FILTER_DEFAULTS = {
         **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
         models.NullBooleanField: {"filter_class": StrictBooleanFilter},
+        models.DateField: {"filter_class": IsoDateFilter},
+        models.DateTimeField: {"filter_class": IsoDateTimeFilter},
     }
+
+    def is_valid(self):
+        valid = super().is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        for name, filter_ in self.filters.items():
+            if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
+                self.form.add_error(name, _("Enter a value or leave the parameter out."))
+                valid = False
+            value = cleaned.get(name)
+            if isinstance(filter_, django_filters.NumberFilter) and value is not None and abs(value) >= 2**63:
+                # Larger than any id or count the database holds.
+                self.form.add_error(name, _("This number is out of range."))
+                valid = False
+            elif name in ID_FILTERS and value is not None and (value != int(value) or value < 1):
+                self.form.add_error(name, _("Enter the id of a record: a whole number from 1."))
+                valid = False
+        return valid
+
+
+class SearchFilter(filters.SearchFilter):
+    """`?search=` where the view names `search_fields`; elsewhere neither taken nor documented."""
+
+    def get_schema_operation_parameters(self, view):
+        return super().get_schema_operation_parameters(view) if getattr(view, "search_fields", None) else []
 
 
 class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """The filters of a view's `filterset_class`; a list also refuses query parameters it does
+    not know (a misspelt `?updated_snice=` would otherwise return everything)."""
+
     filterset_base = FilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            unknown = sorted(set(request.query_params) - self.known_parameters(request, queryset, view))
+            if unknown:
+                raise exceptions.ValidationError(
+                    {name: [_("Unknown parameter: this list does not take it.")] for name in unknown},
+                    code="unknown_parameter",
+                )
+        return super().filter_queryset(request, queryset, view)
+
+    def known_parameters(self, request, queryset, view) -> set[str]:
+        known = {"format"}
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        for backend in getattr(view, "filter_backends", ()):
+            if hasattr(backend, "search_param") and getattr(view, "search_fields", None):
+                known.add(backend.search_param)
+            if hasattr(backend, "ordering_param"):
+                known.add(backend.ordering_param)
+        paginator = getattr(view, "paginator", None)
+        for attribute in ("cursor_query_param", "page_size_query_param", "count_query_param"):
+            if getattr(paginator, attribute, None):
+                known.add(getattr(paginator, attribute))
+        return known

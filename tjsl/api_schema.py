@@ -10,6 +10,8 @@ from drf_spectacular.hooks import postprocess_schema_enums
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from .api_defaults import ID_FILTERS
+
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -93,8 +95,6 @@ class AutoSchema(openapi.AutoSchema):
 
 MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-# Query filters that take the id of another resource.
-ID_FILTERS = {"company", "group", "partner", "program", "activity"}
 
 
 def _is_id_parameter(parameter: dict) -> bool:

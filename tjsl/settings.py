@@ -320,7 +320,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "tjsl.api_defaults.FilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "tjsl.api_defaults.SearchFilter",
         "tjsl.api_paging.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "tjsl.api_paging.CursorPagination",

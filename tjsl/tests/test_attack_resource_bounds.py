@@ -43,6 +43,11 @@ def users(hk, pln):
 
 
 # (query string, parameter the API names in its answer)
+def iso(query: str) -> str:
+    """The same query with its dates as the API takes them (ISO 8601)."""
+    return re.sub(r"([0-9]{2})/([0-9]{2})/([0-9]{4})", r"\3-\2-\1", query)
+
+
 UNBOUNDED = [
     ("from=01/01/1000&to=30/11/9999", "from"),
     ("from=01/01/2001&to=31/12/2020", "to"),  # twenty years
@@ -122,7 +127,7 @@ class TestDashboardPeriodsAreBounded:
         user = users[username]
         client.force_login(user)
         for query, field_name in UNBOUNDED:
-            response = client.get(f"/api/v1/dashboard/?{query}")
+            response = client.get(f"/api/v1/dashboard/?{iso(query)}")
             if not user.has_perm("disbursements.view_disbursement"):
                 assert response.status_code == 403
                 continue
@@ -131,8 +136,13 @@ class TestDashboardPeriodsAreBounded:
 
     def test_the_message_says_what_is_allowed(self, client, users):
         client.force_login(users["auditor"])
-        response = client.get("/api/v1/dashboard/?from=01/01/2001&to=31/12/2020", HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get("/api/v1/dashboard/?from=2001-01-01&to=2020-12-31", HTTP_ACCEPT_LANGUAGE="en")
         assert problem_fields(response) == {"to": ["A period may span at most 10 years."]}
+        response = client.get("/api/v1/dashboard/?from=01/02/2023&to=2023-13-01", HTTP_ACCEPT_LANGUAGE="en")
+        assert problem_fields(response) == {
+            "from": ["Enter a date as yyyy-mm-dd (ISO 8601), e.g. 2023-11-09."],
+            "to": ["Enter a date as yyyy-mm-dd (ISO 8601), e.g. 2023-11-09."],
+        }
         response = client.get("/api/v1/dashboard/?period=9999-12", HTTP_ACCEPT_LANGUAGE="en")
         assert problem_fields(response) == {"period": [f"Enter a year from 2000 to {LATEST_YEAR}."]}
 

@@ -138,6 +138,7 @@ class HandoverSerializer(serializers.ModelSerializer):
             "reason",
             "created_by",
             "created_at",
+            "updated_at",
             "approved_by",
             "approved_at",
             "handed_over_at",
@@ -315,7 +316,7 @@ class HandoverViewSet(
     serializer_class = HandoverSerializer
     filterset_class = HandoverFilter
     search_fields = ["number", "receiver_name", "place"]
-    ordering_fields = ["id"]
+    ordering_fields = ["handed_on", "total", "created_at", "updated_at", "id"]
     ordering = "-id"
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "put", "head", "options"]

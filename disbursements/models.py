@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import scope_for
+from tjsl.models import TouchedOnSave
 
 
 def _verification_token() -> str:
@@ -52,6 +53,7 @@ WORKFLOW_FIELDS = frozenset(
         "verified_at",
         "verified_by",
         "bast_scan",
+        "updated_at",  # moves with every step
     }
 )
 
@@ -118,7 +120,7 @@ class DisbursementQuerySet(models.QuerySet):
         return super().delete()
 
 
-class Disbursement(models.Model):
+class Disbursement(TouchedOnSave, models.Model):
     class Kind(models.TextChoices):
         HANDOVER = "handover", _("Handover")
         REVERSAL = "reversal", _("Reversal")
@@ -190,6 +192,7 @@ class Disbursement(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     submission_key = models.UUIDField(default=uuid.uuid4, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
@@ -207,7 +210,7 @@ class Disbursement(models.Model):
     verification_token = models.CharField(max_length=40, unique=True, default=_verification_token, editable=False)
 
     objects = DisbursementQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -324,6 +324,7 @@ def _replace_witnesses(disbursement: Disbursement, witnesses: list[WitnessData])
         Witness(disbursement=disbursement, position_order=i, name=w.name, position=w.position)
         for i, w in enumerate(witnesses)
     )
+    disbursement.touch()
 
 
 # --- Allocation to group members -------------------------------------------------
@@ -361,7 +362,9 @@ def _replace_allocations(disbursement: Disbursement, amounts: dict[int, int]) ->
     for old in disbursement.allocations.all():
         old.delete()
     rows = [Allocation(disbursement=disbursement, partner_id=pid, amount=amount) for pid, amount in amounts.items()]
-    return bulk_create_with_history(rows, Allocation)
+    allocations = bulk_create_with_history(rows, Allocation)
+    disbursement.touch()
+    return allocations
 
 
 @transaction.atomic

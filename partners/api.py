@@ -122,8 +122,9 @@ class ExportMilestoneSerializer(serializers.ModelSerializer):
             "has_evidence_file",
             "recorded_by",
             "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["partner", "recorded_by", "created_at"]
+        read_only_fields = ["partner", "recorded_by", "created_at", "updated_at"]
 
     def get_has_evidence_file(self, milestone) -> bool:
         return bool(milestone.evidence)
@@ -315,7 +316,7 @@ class PartnerViewSet(
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilter
     search_fields: list[str] = []
-    ordering_fields = ["business_name", "joined_on", "id"]
+    ordering_fields = ["business_name", "joined_on", "updated_at", "id"]
     ordering = "business_name"
     http_method_names = WRITE_METHODS
     creating_actions = ("export_milestones",)
@@ -448,8 +449,9 @@ class BusinessGroupSerializer(serializers.ModelSerializer):
             "notes",
             "member_count",
             "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["region_code", "registered_by_company", "created_at"]
+        read_only_fields = ["region_code", "registered_by_company", "created_at", "updated_at"]
         extra_kwargs = {"leader": {"queryset": Partner.objects.none(), "required": False, "allow_null": True}}
 
     def __init__(self, *args, **kwargs):
@@ -522,7 +524,7 @@ class BusinessGroupViewSet(
     serializer_class = BusinessGroupSerializer
     filterset_class = BusinessGroupFilter
     search_fields = ["name"]
-    ordering_fields = ["name", "id"]
+    ordering_fields = ["name", "updated_at", "id"]
     ordering = "name"
     http_method_names = WRITE_METHODS
     creating_actions = ("members",)
@@ -610,8 +612,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "size_class",
             "assessed_by",
             "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["assessed_by", "created_at"]
+        read_only_fields = ["assessed_by", "created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -637,7 +640,7 @@ class AssessmentViewSet(
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     search_fields: list[str] = []
-    ordering_fields = ["assessed_on", "id"]
+    ordering_fields = ["assessed_on", "updated_at", "id"]
     ordering = "-id"
 
     def perform_create(self, serializer):

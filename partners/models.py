@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import scope_for
+from tjsl.models import TouchedOnSave
 
 from .validators import validate_nib, validate_nik, validate_npwp, validate_phone_e164
 
@@ -80,7 +81,7 @@ class PartnerQuerySet(models.QuerySet):
 NAIK_KELAS_RULE = "latest_class_above_joining_class"
 
 
-class Partner(models.Model):
+class Partner(TouchedOnSave, models.Model):
     class Status(models.TextChoices):
         AKTIF = "aktif", _("Active")
         LULUS = "lulus", _("Graduated")
@@ -250,7 +251,7 @@ class BusinessGroupQuerySet(models.QuerySet):
         )
 
 
-class BusinessGroup(models.Model):
+class BusinessGroup(TouchedOnSave, models.Model):
     """A kelompok usaha: partners working together, e.g. 30 craftsmen of one village."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -283,9 +284,10 @@ class BusinessGroup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = BusinessGroupQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name", "pk"]
@@ -373,7 +375,7 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(scope_for(user).q(region_code_field="partner__region_code"))
 
 
-class Assessment(models.Model):
+class Assessment(TouchedOnSave, models.Model):
     """A dated visit or self-report; the partner's size class follows from the latest one."""
 
     partner = models.ForeignKey(
@@ -400,9 +402,10 @@ class Assessment(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = AssessmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["assessed_on", "pk"]
@@ -446,7 +449,7 @@ class ExportMilestoneQuerySet(models.QuerySet):
         return self.filter(scope_for(user).q(region_code_field="partner__region_code"))
 
 
-class ExportMilestone(models.Model):
+class ExportMilestone(TouchedOnSave, models.Model):
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="export_milestones", verbose_name=_("partner")
     )
@@ -461,9 +464,10 @@ class ExportMilestone(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = ExportMilestoneQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["exported_on", "pk"]

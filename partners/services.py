@@ -421,6 +421,7 @@ def membership_add(
     membership.full_clean()
     membership._history_user = actor
     membership.save()
+    group.touch()
     return membership
 
 
@@ -436,6 +437,7 @@ def membership_end(*, membership: Membership, left_on: datetime.date, actor) -> 
     membership.full_clean()
     membership._history_user = actor
     membership.save(update_fields=["left_on"])
+    membership.group.touch()
     return membership
 
 

@@ -98,6 +98,7 @@ class EnrollmentRequestSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_at",
             "decision_note",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -213,8 +214,9 @@ class ProgramSerializer(serializers.ModelSerializer):
             "close_reason",
             "budgets",
             "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["company", "closed_at", "close_reason", "created_at"]
+        read_only_fields = ["company", "closed_at", "close_reason", "created_at", "updated_at"]
         validators: list = []  # the unique code per company is checked by the service
 
     def to_representation(self, program):
@@ -276,7 +278,7 @@ class ProgramViewSet(
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
     search_fields = ["code", "name"]
-    ordering_fields = ["start_date", "code", "id"]
+    ordering_fields = ["start_date", "code", "updated_at", "id"]
     ordering = "-id"
     http_method_names = WRITE_METHODS
     creating_actions = ("budgets", "enrollments")
@@ -469,8 +471,9 @@ class ActivitySerializer(serializers.ModelSerializer):
             "description",
             "participant_count",
             "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["region_code", "created_at"]
+        read_only_fields = ["region_code", "created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -520,7 +523,7 @@ class ActivityViewSet(
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     search_fields = ["title", "place"]
-    ordering_fields = ["start_date", "id"]
+    ordering_fields = ["start_date", "updated_at", "id"]
     ordering = "-id"
     http_method_names = [*WRITE_METHODS, "delete"]
     creating_actions = ("participants",)
@@ -598,7 +601,7 @@ class EnrollmentRequestViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSe
     serializer_class = EnrollmentRequestSerializer
     filterset_class = EnrollmentRequestFilter
     permission_classes = [ProgramReaders]
-    ordering_fields = ["requested_at", "id"]
+    ordering_fields = ["requested_at", "updated_at", "id"]
     ordering = "-id"
 
     def _decide(self, service):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import scope_for
+from tjsl.models import TouchedOnSave
 
 
 class Pillar(models.TextChoices):
@@ -108,7 +109,7 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(start_date__year__lte=year, end_date__year__gte=year)
 
 
-class Program(models.Model):
+class Program(TouchedOnSave, models.Model):
     class SupportForm(models.TextChoices):
         BANTUAN = "bantuan", _("Grant (bantuan)")
         PENDANAAN_UMK = "pendanaan_umk", _("UMK financing (Pendanaan UMK)")
@@ -283,7 +284,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(scope_for(user).q(company_field="program__company", region_code_field="region_code"))
 
 
-class Activity(models.Model):
+class Activity(TouchedOnSave, models.Model):
     """Support without a handover of goods: a training, a mentoring visit, an exhibition."""
 
     class Kind(models.TextChoices):
@@ -312,9 +313,10 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-start_date", "pk"]
@@ -447,7 +449,7 @@ class EnrollmentRequestQuerySet(models.QuerySet):
         return self.filter(status=EnrollmentRequest.Status.PENDING)
 
 
-class EnrollmentRequest(models.Model):
+class EnrollmentRequest(TouchedOnSave, models.Model):
     """A request to enrol a partner whose data another company holds.
 
     Until a manager of the program's company other than the requester approves it, the
@@ -472,6 +474,7 @@ class EnrollmentRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -484,7 +487,7 @@ class EnrollmentRequest(models.Model):
     decision_note = models.TextField(_("note on the decision"), blank=True)
 
     objects = EnrollmentRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -233,6 +233,7 @@ def program_budget_set(*, program: Program, year: int, amount: int, reason: str,
     budget.amount = amount
     budget.full_clean()
     budget.save()
+    program.touch()
     change = BudgetChange(
         budget=budget, old_amount=old_amount, new_amount=amount, reason=reason.strip(), changed_by=actor
     )

@@ -236,6 +236,7 @@ class ImpactReportSerializer(serializers.ModelSerializer):
             "progress",
             "trigger",
             "created_at",
+            "updated_at",
             "finished_at",
             "has_pdf",
             "has_xlsx",
@@ -287,7 +288,7 @@ class ImpactReportViewSet(ScopedReadOnlyViewSet):
     serializer_class = ImpactReportSerializer
     filterset_class = ImpactReportFilter
     search_fields: list[str] = []
-    ordering_fields = ["id", "created_at"]
+    ordering_fields = ["id", "created_at", "updated_at"]
     ordering = "-id"
 
     def _download(self, fmt: str):

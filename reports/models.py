@@ -13,6 +13,8 @@ and refreshes a cell (month, company, program, region) after every status change
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tjsl.models import TouchedOnSave
+
 
 class FactBase(models.Model):
     month = models.DateField(_("month"))  # first day of the month of `handed_on`
@@ -216,7 +218,7 @@ class ImpactReportQuerySet(models.QuerySet):
         )
 
 
-class ImpactReport(models.Model):
+class ImpactReport(TouchedOnSave, models.Model):
     class Kind(models.TextChoices):
         MONTH = "month", _("Month")
         QUARTER = "quarter", _("Quarter")
@@ -278,6 +280,7 @@ class ImpactReport(models.Model):
     )
     trigger = models.CharField(_("trigger"), max_length=8, choices=Trigger.choices, default=Trigger.USER)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=impact_report_upload_path, blank=True)

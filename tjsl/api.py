@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import NoReverseMatch, URLPattern, URLResolver, path, re_path, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import problems
+from .api_conditional import ConditionalRequestsMixin
 from .api_defaults import FilterSet, IntegerFilter, IsoDateFilter, IsoDateTimeFilter, RolePermission
 from .api_paging import CursorPagination
 
@@ -93,13 +94,25 @@ def _problem_response(body: dict, status_code: int) -> Response:
 
 
 # --- Viewsets ------------------------------------------------------------------------
-class ScopedQuerysetMixin:
-    """`get_queryset()` starts from `Model.objects.visible_to(request.user)`: out of scope is 404."""
+class ScopedQuerysetMixin(ConditionalRequestsMixin):
+    """`get_queryset()` starts from `Model.objects.visible_to(request.user)`: out of scope is 404.
+    Reads carry an `ETag`, writes honour `If-Match` (tjsl/api_conditional.py), and a 201
+    says where the new record lives (`Location`)."""
 
     lookup_value_regex = r"[^/]+"  # any id reaches the view, which answers 404 in JSON
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_success_headers(self, data):
+        serializer_model = getattr(getattr(self.get_serializer_class(), "Meta", None), "model", None)
+        if self.action != "create" and serializer_model is not self.queryset.model:
+            return {}  # an action that creates something else (a member, a budget): no detail URL here
+        try:
+            path = reverse(f"api:{self.basename}-detail", args=[data["id"]])
+        except (KeyError, TypeError, NoReverseMatch):
+            return {}
+        return {"Location": self.request.build_absolute_uri(path)}
 
 
 class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):

@@ -4,6 +4,10 @@ They live apart from tjsl/api.py because DRF imports them while it is itself
 being imported, so this module must not import DRF's views.
 """
 
+import datetime
+from typing import NamedTuple
+
+import django_filters.fields
 import django_filters.rest_framework
 from django import forms
 from django.db import models
@@ -27,11 +31,30 @@ class RolePermission(permissions.DjangoModelPermissions):
 
 
 # --- Throttling (pagination and ordering: tjsl/api_paging.py) ---------------------------
+class RateLimit(NamedTuple):
+    limit: int
+    remaining: int
+    reset: int  # seconds until a request is counted no more
+
+
 class _SettingsRate:
-    """Read the rate when the request comes, so that settings overrides apply."""
+    """Read the rate when the request comes, so that settings overrides apply; note on the
+    request how much of the tightest limit is left, for the RateLimit-* headers
+    (tjsl.middleware.RateLimitHeadersMiddleware)."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if getattr(self, "rate", None) and hasattr(self, "history"):
+            remaining = max(self.num_requests - len(self.history), 0)
+            oldest = self.history[-1] if self.history else self.now
+            state = RateLimit(self.num_requests, remaining, max(int(self.duration - (self.now - oldest) + 0.999), 0))
+            current = getattr(request._request, "rate_limit", None)
+            if current is None or state.remaining < current.remaining:
+                request._request.rate_limit = state
+        return allowed
 
 
 class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):
@@ -82,8 +105,24 @@ class IsoDateFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601 with any offset Python reads (up to 23:59), handed on in UTC, which the
+    database stores: PostgreSQL takes offsets only up to 15:59."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     """A moment in ISO 8601 with its offset (2024-01-15T08:00:00+07:00 or ...Z)."""
+
+    field_class = UtcIsoDateTimeField
 
 
 # Query filters that take the id of another resource (the schema bounds them too).
@@ -102,6 +141,21 @@ class FilterSet(django_filters.rest_framework.FilterSet):
         models.DateField: {"filter_class": IsoDateFilter},
         models.DateTimeField: {"filter_class": IsoDateTimeFilter},
     }
+
+    @classmethod
+    def get_filters(cls):
+        """Every list of a model that keeps `updated_at` takes `?updated_since=` (ISO 8601),
+        the records changed at or after that moment: what another system needs to stay in sync."""
+        filters = super().get_filters()
+        model = cls._meta.model
+        keeps_changes = model is not None and any(field.name == "updated_at" for field in model._meta.get_fields())
+        if keeps_changes and "updated_since" not in filters:
+            filters["updated_since"] = IsoDateTimeFilter(
+                field_name="updated_at",
+                lookup_expr="gte",
+                label=_("changed at or after (ISO 8601 with offset, e.g. 2024-01-15T08:00:00+07:00)"),
+            )
+        return filters
 
     def is_valid(self):
         valid = super().is_valid()

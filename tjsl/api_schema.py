@@ -7,6 +7,7 @@ endpoint here also answers: errors, throttling and the idempotency header.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.hooks import postprocess_schema_enums
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
@@ -48,6 +49,15 @@ class AutoSchema(openapi.AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if self.method in ("PUT", "PATCH", "DELETE") and self._is_detail():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description=str(_("The ETag you read: the write happens only if the record is unchanged.")),
+                )
+            )
         if self._is_idempotent_create():
             parameters.append(
                 OpenApiParameter(
@@ -71,6 +81,8 @@ class AutoSchema(openapi.AutoSchema):
         }
         # Any id, in the path or a filter (?program=), may name a record outside the caller's scope.
         codes["404"] = _("Not found, or outside your scope.")
+        if self.method in ("PUT", "PATCH", "DELETE") and self._is_detail():
+            codes["412"] = _("The record changed since the ETag given in If-Match.")
         if self.method not in ("GET", "HEAD", "OPTIONS"):
             codes["409"] = _("Conflicts with the record's current state (already approved...).")
             codes["422"] = _("Well-formed, but breaks a rule (over budget...).")
@@ -83,8 +95,20 @@ class AutoSchema(openapi.AutoSchema):
                 }
         return bodies
 
+    def _is_detail(self) -> bool:
+        return "{id}" in self.path
+
     def _get_response_headers_for_code(self, status_code, direction="response"):
         headers = super()._get_response_headers_for_code(status_code, direction)
+        if self.method == "GET" and status_code == "200":
+            headers["ETag"] = {
+                "schema": {"type": "string"},
+                "description": str(_("The version of this answer, for If-None-Match and If-Match.")),
+            }
+        if status_code == "201":
+            headers.setdefault(
+                "Location", {"schema": {"type": "string", "format": "uri"}, "description": str(_("The new record."))}
+            )
         if self._is_idempotent_create() and status_code.startswith("2"):
             headers[REPLAYED_HEADER] = {
                 "schema": {"type": "string", "enum": ["true"]},

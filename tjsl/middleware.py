@@ -1,5 +1,5 @@
 """The interface language (Bahasa Indonesia unless the user picked English with the switch),
-the user's time zone, and the refusal of NUL bytes in addresses."""
+the user's time zone, the refusal of NUL bytes in addresses, and the API's RateLimit headers."""
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -61,3 +61,21 @@ class UserTimeZoneMiddleware:
         time_zone = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
         with timezone.override(time_zone or settings.TIME_ZONE):
             return self.get_response(request)
+
+
+class RateLimitHeadersMiddleware:
+    """`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) on API answers,
+    for the tightest limit the request counted against (the throttles note it on the request),
+    so that a client slows down before it meets a 429."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, "rate_limit", None)
+        if state is not None:
+            response["RateLimit-Limit"] = str(state.limit)
+            response["RateLimit-Remaining"] = str(state.remaining)
+            response["RateLimit-Reset"] = str(state.reset)
+        return response

@@ -27,3 +27,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class TouchedOnSave(models.Model):
+    """For models with `updated_at = DateTimeField(auto_now=True)`: a save of chosen fields
+    (`save(update_fields=[...])`, as the services' transitions do) moves `updated_at` too, so
+    that `?updated_since=` and the change history never miss a change."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def touch(self) -> None:
+        """A part of this record changed (an item, an allocation, a member, a budget)."""
+        self.save(update_fields=["updated_at"])

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tjsl.download_headers.PrivateDownloadsMiddleware",
+    "tjsl.middleware.RateLimitHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed (static files come compressed from WhiteNoise); since Django 4.2 it
     # carries the "Heal the BREACH" mitigation, so compressing pages with CSRF tokens is safe.

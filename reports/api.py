@@ -7,25 +7,33 @@ applies and a region, company or program outside it is a 404.
 
 import datetime
 import re
+from functools import partial
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, renderers, serializers
+from rest_framework import exceptions, mixins, permissions, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scope import scope_label
-from partners.api import choice_field
+from accounts.idempotency import IdempotentCreateMixin
+from accounts.models import Company
+from accounts.scope import scope_for, scope_label
+from partners.api import ScopedPrimaryKeyRelatedField, choice_field
 from partners.models import Sector
 from programs.models import Pillar
-from tjsl.api import FilterSet, IntegerFilter, ScopedReadOnlyViewSet
+from regions.models import Region
+from tjsl.api import FilterSet, IntegerFilter, ScopedQuerysetMixin
+from tjsl.periods import validate_year
 
 from .dashboard import PeriodError, dashboard_data, dashboard_query, figures_for
-from .impact.services import report_files_readable
+from .impact.figures import period_start
+from .impact.services import impact_report_enqueue, impact_report_request, report_files_readable, scope_covers
 from .models import ImpactReport
 
 DASHBOARD_PERMISSION = "disbursements.view_disbursement"  # as the dashboard page
@@ -269,6 +277,61 @@ class XlsxRenderer(PassthroughRenderer):
     format = "xlsx"
 
 
+PERIOD_KEY = re.compile(r"(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?")
+
+
+class ImpactReportRequestSerializer(serializers.Serializer):
+    """Ask for a report of a period and a scope; it is produced by a worker. Follow the
+    answer's `status` (GET the report) until it is `done`, then download its files."""
+
+    period = serializers.CharField(help_text=_("A year (2023), a quarter (2023-Q4) or a month (2023-11)."))
+    company = ScopedPrimaryKeyRelatedField(
+        Company, required=False, allow_null=True, help_text=_("id of a company; empty: every company in your scope")
+    )
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(level__in=[1, 2]),
+        required=False,
+        allow_null=True,
+        help_text=_("Code of a province or regency; empty: your whole scope."),
+    )
+    language = serializers.ChoiceField(choices=ImpactReport.Language.choices, default="id")
+
+    def validate_period(self, value: str) -> tuple[str, datetime.date]:
+        match = PERIOD_KEY.fullmatch(value.strip())
+        if match is None:
+            raise serializers.ValidationError(_("Enter a year (2023), a quarter (2023-Q4) or a month (2023-11)."))
+        year = int(match["year"])
+        try:
+            validate_year(year)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        if match["quarter"]:
+            return "quarter", period_start("quarter", year, int(match["quarter"]))
+        if match["month"]:
+            return "month", period_start("month", year, int(match["month"]))
+        return "year", period_start("year", year)
+
+    def validate(self, data):
+        request = self.context["request"]
+        company, region = data.get("company"), data.get("region")
+        if company is None:
+            company = request.user.company  # staff and managers: their own company, as on the page
+        covered = scope_covers(
+            scope_for(request.user),
+            company_id=company.pk if company else None,
+            region_code=region.code if region else None,
+        )
+        if not covered:
+            raise serializers.ValidationError(
+                {"region" if region else "company": [_("This report lies outside your scope.")]}, code="out_of_scope"
+            )
+        return {**data, "company": company}
+
+    def to_representation(self, report):
+        return ImpactReportSerializer(report, context=self.context).data
+
+
 class ImpactReportFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=ImpactReport.Kind.choices)
     status = django_filters.ChoiceFilter(choices=ImpactReport.Status.choices)
@@ -281,8 +344,11 @@ class ImpactReportFilter(FilterSet):
         fields = ["kind", "status", "language", "period_key", "company"]
 
 
-class ImpactReportViewSet(ScopedReadOnlyViewSet):
-    """Impact reports (monthly, quarterly, yearly) of your scope, and their PDF and Excel files."""
+class ImpactReportViewSet(
+    IdempotentCreateMixin, ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Impact reports (monthly, quarterly, yearly) of your scope, and their PDF and Excel files.
+    POST asks for one (201, status `queued`); a worker produces it."""
 
     queryset = ImpactReport.objects.select_related("company").defer("figures", "diff")
     serializer_class = ImpactReportSerializer
@@ -290,6 +356,27 @@ class ImpactReportViewSet(ScopedReadOnlyViewSet):
     search_fields: list[str] = []
     ordering_fields = ["id", "created_at", "updated_at"]
     ordering = "-id"
+
+    def get_serializer_class(self):
+        return ImpactReportRequestSerializer if self.action == "create" else ImpactReportSerializer
+
+    @extend_schema(request=ImpactReportRequestSerializer, responses={201: ImpactReportSerializer})
+    def create(self, request, *args, **kwargs):
+        """Ask for a report of a period and a scope (an Idempotency-Key makes a retry safe)."""
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        kind, start = serializer.validated_data["period"]
+        report = impact_report_request(
+            actor=self.request.user,
+            kind=kind,
+            start=start,
+            company=serializer.validated_data["company"],
+            region=serializer.validated_data.get("region"),
+            language=serializer.validated_data["language"],
+        )
+        transaction.on_commit(partial(impact_report_enqueue, report=report))
+        serializer.instance = report
 
     def _download(self, fmt: str):
         report = self.get_object()

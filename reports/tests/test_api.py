@@ -109,6 +109,11 @@ class TestImpactReports:
         assert client.get(f"/api/v1/reports/{reports['pln'].pk}/", **bearer(staf_hk)).status_code == 404
         assert client.get(f"/api/v1/reports/{reports['pln'].pk}/pdf/", **bearer(staf_hk)).status_code == 404
 
-    def test_reports_are_read_only(self, client, manajer_hk, reports):
-        response = client.post("/api/v1/reports/", {}, content_type="application/json", **bearer(manajer_hk))
-        assert response.status_code == 405
+    def test_a_report_once_made_is_never_changed_or_deleted(self, client, manajer_hk, reports):
+        url = f"/api/v1/reports/{reports['hk'].pk}/"
+        headers = bearer(manajer_hk)
+        before = ImpactReport.objects.values().get(pk=reports["hk"].pk)
+        for method in (client.patch, client.put, client.delete):
+            response = method(url, {"status": "failed"}, content_type="application/json", **headers)
+            assert response.status_code in (403, 405)  # the role check answers before the method's
+        assert ImpactReport.objects.values().get(pk=reports["hk"].pk) == before

@@ -20,12 +20,19 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.idempotency import IdempotentCreateMixin
-from partners.api import CreatingActionsMixin, ScopedPrimaryKeyRelatedField, choice_field
 from partners.models import BusinessGroup, Partner
 from partners.privacy import mask_nik
 from programs.models import Program
 from regions.models import Region
-from tjsl.api import FilterSet, IntegerFilter, IsoDateFilter, ScopedQuerysetMixin
+from tjsl.api import (
+    CreatingActionsMixin,
+    FilterSet,
+    IntegerFilter,
+    IsoDateFilter,
+    ScopedPrimaryKeyRelatedField,
+    ScopedQuerysetMixin,
+    choice_field,
+)
 from tjsl.periods import validate_date
 
 from . import document_views, services

@@ -20,8 +20,16 @@ from rest_framework.response import Response
 
 from accounts.idempotency import IdempotentCreateMixin
 from regions.models import Region
-from tjsl.api import FilterSet, IntegerFilter, ScopedQuerysetMixin
-from tjsl.api_defaults import RolePermission, StrictBooleanFilter
+from tjsl.api import (
+    WRITE_METHODS,
+    CreatingActionsMixin,
+    FilterSet,
+    IntegerFilter,
+    ScopedQuerysetMixin,
+    ServiceDecidesWrites,
+    choice_field,
+)
+from tjsl.api_defaults import StrictBooleanFilter
 
 from . import links, services, views
 from .imports import ImportFileError
@@ -39,56 +47,6 @@ from .models import (
 from .privacy import mask_address, mask_nik, mask_phone, nik_views_log, partner_pii_visible, with_pii_visibility
 from .selectors import group_leader_for, group_member_count
 from .validators import clean_digits, normalise_phone, validate_nib, validate_nik, validate_npwp
-
-WRITE_METHODS = ["get", "post", "patch", "head", "options"]
-
-
-class CreatingActionsMixin:
-    """Creating POSTs (create and the actions named in `creating_actions`) honour Idempotency-Key.
-
-    A creating action calls `self.create(request)`, so that it goes through
-    IdempotentCreateMixin; `get_serializer_class` and `perform_create` then
-    choose by `self.action`.
-    """
-
-    creating_actions: tuple[str, ...] = ()
-
-    @property
-    def idempotent_create(self) -> bool:  # read by the schema generator
-        return getattr(self, "action", None) in ("create", *self.creating_actions)
-
-
-class ServiceDecidesWrites(RolePermission):
-    """Reading and writing need the view permission of the viewset's model; the service then
-    decides who may write (as the pages do), answering 403 for anyone else."""
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return super().has_permission(request, view)
-        queryset = self._queryset(view)
-        perm = f"{queryset.model._meta.app_label}.view_{queryset.model._meta.model_name}"
-        return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
-
-
-def choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field; its enum is a schema component named in `SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]`,
-    so that the same field name (kind, status) carrying different choices in different models gets
-    a distinct, stable name that client generators turn into a real enum."""
-    return serializers.ChoiceField(choices=choices, **kwargs)
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id of a record the caller can see; any other id is 'does not exist', as on the pages."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(queryset=model.objects.none() if kwargs.get("read_only") is not True else None, **kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return self.model.objects.none()
-        return self.model.objects.visible_to(request.user)
 
 
 def regency_field(**kwargs):

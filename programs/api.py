@@ -15,17 +15,20 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.idempotency import IdempotentCreateMixin
-from partners.api import (
-    WRITE_METHODS,
-    CreatingActionsMixin,
-    ScopedPrimaryKeyRelatedField,
-    ServiceDecidesWrites,
-    choice_field,
-    regency_field,
-)
+from partners.api import regency_field
 from partners.models import Partner
 from regions.models import Region
-from tjsl.api import FilterSet, IntegerFilter, IsoDateFilter, ScopedQuerysetMixin
+from tjsl.api import (
+    WRITE_METHODS,
+    CreatingActionsMixin,
+    FilterSet,
+    IntegerFilter,
+    IsoDateFilter,
+    ScopedPrimaryKeyRelatedField,
+    ScopedQuerysetMixin,
+    ServiceDecidesWrites,
+    choice_field,
+)
 from tjsl.periods import validate_date, validate_year
 
 from . import services

@@ -24,11 +24,10 @@ from rest_framework.views import APIView
 from accounts.idempotency import IdempotentCreateMixin
 from accounts.models import Company
 from accounts.scope import scope_for, scope_label
-from partners.api import ScopedPrimaryKeyRelatedField, choice_field
 from partners.models import Sector
 from programs.models import Pillar
 from regions.models import Region
-from tjsl.api import FilterSet, IntegerFilter, ScopedQuerysetMixin
+from tjsl.api import FilterSet, IntegerFilter, ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin, choice_field
 from tjsl.periods import validate_year
 
 from .dashboard import PeriodError, dashboard_data, dashboard_query, figures_for

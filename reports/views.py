@@ -306,8 +306,13 @@ def _chart_spec(name: str, data: dict) -> tuple[str, dict] | None:
     return str(breakdown.chart_title), _bars(data[breakdown.key])
 
 
+CHART_NAMES = frozenset({"trend", "regions", *(breakdown.chart for breakdown in BREAKDOWNS)})
+
+
 def chart_svg(query, data: dict, name: str) -> str | None:
     """One chart of the dashboard as SVG markup (None for an unknown name), cached with the figures."""
+    if name not in CHART_NAMES:
+        return None  # before the cache: a name from the address never becomes part of a key
     key = f"{query.cache_key()}:chart:{name}"
     svg = cache.get(key)
     if svg is None:

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import exceptions, permissions, routers, status, viewsets
+from rest_framework import exceptions, permissions, routers, serializers, status, viewsets
 from rest_framework.fields import get_error_detail
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -33,14 +33,19 @@ from .api_defaults import FilterSet, IntegerFilter, IsoDateFilter, IsoDateTimeFi
 from .api_paging import CursorPagination
 
 __all__ = [
+    "WRITE_METHODS",
+    "CreatingActionsMixin",
     "CursorPagination",
     "FilterSet",
     "IntegerFilter",
     "IsoDateFilter",
     "IsoDateTimeFilter",
     "RolePermission",
+    "ScopedPrimaryKeyRelatedField",
     "ScopedQuerysetMixin",
     "ScopedReadOnlyViewSet",
+    "ServiceDecidesWrites",
+    "choice_field",
 ]
 
 # --- Errors --------------------------------------------------------------------------
@@ -129,6 +134,59 @@ class UnprocessableRequest(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _("The request cannot be processed.")
     default_code = "unprocessable"
+
+
+# --- Building blocks of every app's endpoints ------------------------------------------
+# The methods of a viewset that creates and changes, but never deletes.
+WRITE_METHODS = ["get", "post", "patch", "head", "options"]
+
+
+class CreatingActionsMixin:
+    """Creating POSTs (create and the actions named in `creating_actions`) honour Idempotency-Key.
+
+    A creating action calls `self.create(request)`, so that it goes through
+    IdempotentCreateMixin; `get_serializer_class` and `perform_create` then
+    choose by `self.action`.
+    """
+
+    creating_actions: tuple[str, ...] = ()
+
+    @property
+    def idempotent_create(self) -> bool:  # read by the schema generator
+        return getattr(self, "action", None) in ("create", *self.creating_actions)
+
+
+class ServiceDecidesWrites(RolePermission):
+    """Reading and writing need the view permission of the viewset's model; the service then
+    decides who may write (as the pages do), answering 403 for anyone else."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return super().has_permission(request, view)
+        queryset = self._queryset(view)
+        perm = f"{queryset.model._meta.app_label}.view_{queryset.model._meta.model_name}"
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))
+
+
+def choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field; its enum is a schema component named in `SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]`,
+    so that the same field name (kind, status) carrying different choices in different models gets
+    a distinct, stable name that client generators turn into a real enum."""
+    return serializers.ChoiceField(choices=choices, **kwargs)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a record the caller can see; any other id is 'does not exist', as on the pages."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model.objects.none() if kwargs.get("read_only") is not True else None, **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        return self.model.objects.visible_to(request.user)
 
 
 # --- Schema and documentation views -------------------------------------------------------

@@ -44,6 +44,33 @@ class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema plus what every endpoint here really answers:
     errors (401, 403, 404, 429, 400 for invalid input) and the idempotency header."""
 
+    SUMMARIES = {
+        "list": _("List %(plural)s"),
+        "retrieve": _("Read %(singular)s"),
+        "create": _("Create %(singular)s"),
+        "update": _("Replace %(singular)s"),
+        "partial_update": _("Change %(singular)s"),
+        "destroy": _("Delete %(singular)s"),
+    }
+
+    def get_summary(self):
+        """A short name for every operation (clients and the docs list them by it): the
+        standard actions by their model, the others by the first sentence of their docstring."""
+        summary = super().get_summary()
+        if summary:
+            return summary
+        action = getattr(self.view, "action", None)
+        queryset = getattr(self.view, "queryset", None)
+        if action in self.SUMMARIES and queryset is not None:
+            meta = queryset.model._meta
+            return str(self.SUMMARIES[action] % {"singular": meta.verbose_name, "plural": meta.verbose_name_plural})
+        handler = getattr(self.view, action, None) if action else getattr(self.view, self.method.lower(), None)
+        doc = (getattr(handler, "__doc__", None) or self.view.__class__.__doc__ or "").strip()
+        first = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+        summary = first[:120] if first else (action or self.method.lower()).replace("_", " ").capitalize()
+        methods = {method for method, name in (getattr(self.view, "action_map", None) or {}).items() if name == action}
+        return f"{summary} ({self.method})" if len(methods) > 1 else summary
+
     def _is_idempotent_create(self) -> bool:
         return self.method == "POST" and getattr(self.view, "idempotent_create", False)
 

@@ -59,3 +59,17 @@ def test_a_date_filter_takes_iso_8601_only(client, admin_user, path, parameter, 
     response = client.get(path, {parameter: value}, **bearer(admin_user))
     assert response.status_code == 400
     assert list(problem_fields(response)) == [parameter]
+
+
+def test_every_operation_has_a_short_summary_of_its_own(client, db):
+    schema = client.get("/api/v1/schema/?format=json", HTTP_ACCEPT_LANGUAGE="id").json()
+    summaries = {
+        (method, path): operation.get("summary", "")
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and "responses" in operation
+    }
+    assert summaries and all(0 < len(summary) <= 130 for summary in summaries.values()), summaries
+    assert len(set(summaries.values())) == len(summaries), "two operations share a summary"
+    assert summaries[("get", "/api/v1/handovers/")] == "List handovers"  # English, whatever the reader's language
+    assert summaries[("post", "/api/v1/handovers/{id}/submit/")] == "Submit a complete draft for approval"

@@ -55,6 +55,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_ensure()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Indonesian): a request with
+    `Accept-Language: en` leaves English active in its thread, and the next test in the
+    same process would otherwise inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 def _flushes(item: pytest.Item) -> bool:
     """Whether pytest-django runs this test transactionally, emptying every table afterwards."""
     from django.test import TestCase, TransactionTestCase
@@ -80,6 +93,31 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_ensure()
+
+
+def forget_broker_connections() -> None:
+    """Close and drop Celery's connection and producer pools, so that the next message goes to
+    the `broker_url` set now. Dropping one pool but not the other leaves a producer pool on a
+    closed connection pool: "Acquire on closed pool" in whichever test sends next."""
+    from tjsl.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """Celery pointed at a port where nothing listens; the real broker again afterwards."""
+    from tjsl.celery import app
+
+    original = app.conf.broker_url
+    forget_broker_connections()
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    yield
+    app.conf.broker_url = original
+    forget_broker_connections()
 
 
 @pytest.fixture

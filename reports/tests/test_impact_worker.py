@@ -121,24 +121,6 @@ def test_two_workers_in_parallel_produce_one_report(q4_world, manajer_hk, hk, mo
     assert ImpactReport.objects.count() == 1
 
 
-def _forget_broker_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    """Point Celery at a port where nothing listens (as tjsl/tests/test_healthz.py does)."""
-    original = celery_app.conf.broker_url
-    _forget_broker_connections()
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    yield
-    celery_app.conf.broker_url = original
-    _forget_broker_connections()
-
-
 @pytest.mark.django_db
 def test_broker_down_gives_a_clear_message_and_keeps_the_failed_report(client, manajer_hk, hk, broker_down):
     client.force_login(manajer_hk)

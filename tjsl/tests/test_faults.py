@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from conftest import TEST_PASSWORD, requires_postgres, wait_until
+from conftest import TEST_PASSWORD, forget_broker_connections, requires_postgres, wait_until
 from disbursements.models import Disbursement, Status
 from tjsl.celery import app as celery_app
 from tjsl.tests.test_hostile_input import make_program
@@ -88,12 +88,6 @@ def private_redis(tmp_path, settings):
     redis.stop()
     celery_app.conf.broker_url = original
     forget_broker_connections()
-
-
-def forget_broker_connections() -> None:
-    """Drop the app's connection and producer pools, so the next message uses the current broker_url."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def handover_post(program, partner, *, description: str) -> dict:

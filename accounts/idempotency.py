@@ -87,8 +87,7 @@ class IdempotentCreateMixin:
             return {name: (None if name in self.idempotency_secret_fields else value) for name, value in data.items()}
         return data
 
-    @staticmethod
-    def _replay(record, fingerprint) -> Response:
+    def _replay(self, record, fingerprint) -> Response:
         if record.fingerprint != fingerprint:
             raise UnprocessableRequest(
                 _(
@@ -96,7 +95,10 @@ class IdempotentCreateMixin:
                     "Send a new key for a new request, or repeat the original request unchanged."
                 )
             )
-        return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
+        headers = {REPLAYED_HEADER: "true"}
+        if record.response_status == 201 and hasattr(self, "get_success_headers"):
+            headers.update(self.get_success_headers(record.response_body))  # the same Location again
+        return Response(record.response_body, status=record.response_status, headers=headers)
 
 
 class _KeyTaken(Exception):

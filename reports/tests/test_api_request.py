@@ -104,4 +104,5 @@ def test_a_retry_with_the_same_key_makes_one_report(client, manajer_hk):
     again = client.post(URL, {"period": "2023-Q4"}, content_type="application/json", **headers)
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert again["Location"] == first["Location"]
     assert ImpactReport.objects.count() == 1

@@ -96,13 +96,15 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 def forget_broker_connections() -> None:
-    """Close and drop Celery's connection and producer pools, so that the next message goes to
-    the `broker_url` set now. Dropping one pool but not the other leaves a producer pool on a
-    closed connection pool: "Acquire on closed pool" in whichever test sends next."""
+    """Close every pooled broker connection and forget the pools, so that the next message
+    goes to the `broker_url` set now. kombu keeps its pools in a registry by URL: closing
+    Celery's pool without clearing that registry leaves a closed pool for the next test to
+    take ("Acquire on closed pool"), so the registry is cleared with it."""
+    from kombu import pools
+
     from tjsl.celery import app
 
-    if app._pool is not None:
-        app._pool.force_close_all()
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

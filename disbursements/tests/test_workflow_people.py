@@ -155,7 +155,7 @@ class TestOnePersonNeverDoesEveryStep:
         refused = separate and handed_by == "approver" and verified_by == "approver"
         assert can_verify(verifier, handover) is not refused
         if refused:
-            with pytest.raises(PermissionDenied, match="another manager must verify"):
+            with pytest.raises(PermissionDenied, match="manajer lain yang harus memverifikasinya"):
                 disbursement_verify(disbursement=handover, actor=verifier)
             handover.refresh_from_db()
             assert handover.status == Status.HANDED_OVER

@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tjsl.settings")
@@ -88,10 +89,8 @@ def main(changes: int, page_size: int, limit: int | None) -> None:
     changed = list(Disbursement.objects.order_by("?").values_list("pk", flat=True)[:changes])
     for pk in changed:  # one workflow-like save each, as the services make them
         Disbursement.objects.get(pk=pk).touch()
-    since = started.isoformat()
-    incremental = sync(
-        client, headers, f"/api/v1/handovers/?updated_since={since}&ordering=updated_at&page_size={page_size}"
-    )
+    query = urlencode({"updated_since": started.isoformat(), "ordering": "updated_at", "page_size": page_size})
+    incremental = sync(client, headers, f"/api/v1/handovers/?{query}")
     show(f"incremental ({changes} changed)", incremental)
     missing = set(changed) - incremental["ids"]
     print(f"changed records the incremental sync missed: {len(missing)}")

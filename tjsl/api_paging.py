@@ -52,7 +52,8 @@ class OrderingFilter(filters.OrderingFilter):
         return with_tie_breaker(ordering)
 
     def filter_queryset(self, request, queryset, view):
-        return queryset.order_by(*order_expressions(self.get_ordering(request, queryset, view)))
+        ordering = self.get_ordering(request, queryset, view)
+        return queryset.order_by(*order_expressions(ordering, model=queryset.model))
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -73,22 +74,38 @@ def with_tie_breaker(ordering: Sequence[str]) -> tuple[str, ...]:
     return ordering
 
 
-def order_expressions(ordering: Sequence[str], *, reverse: bool = False) -> list:
-    """`order_by()` terms with empty values last; `reverse` walks the same order backwards."""
+def _nullable(model, name: str) -> bool:
+    if model is None:
+        return True
+    if name == "pk":
+        return False
+    try:
+        return model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return True
+
+
+def order_expressions(ordering: Sequence[str], *, reverse: bool = False, model=None) -> list:
+    """`order_by()` terms with empty values last; `reverse` walks the same order backwards.
+    A field that cannot be empty gets a plain ASC/DESC, which its index serves in both
+    directions (`DESC NULLS LAST` would need an index of its own)."""
     expressions = []
     for term in ordering:
         descending = term.startswith("-") != reverse
         field = F(term.lstrip("-"))
-        if reverse:
+        if not _nullable(model, term.lstrip("-")):
+            expressions.append(field.desc() if descending else field.asc())
+        elif reverse:
             expressions.append(field.desc(nulls_first=True) if descending else field.asc(nulls_first=True))
         else:
             expressions.append(field.desc(nulls_last=True) if descending else field.asc(nulls_last=True))
     return expressions
 
 
-def after(ordering: Sequence[str], values: Sequence, *, reverse: bool = False) -> Q:
+def after(ordering: Sequence[str], values: Sequence, *, reverse: bool = False, model=None) -> Q:
     """The rows that come strictly after the row with `values` in `ordering` (before it when
-    `reverse`): the lexicographic comparison, field by field, with empty values last."""
+    `reverse`): the lexicographic comparison, field by field, with empty values last. Only a
+    field that can be empty gets the IS NULL terms, so that an index range scan serves the rest."""
     condition = Q(pk__in=[])  # matches nothing
     equal_so_far = Q()
     for term, value in zip(ordering, values, strict=True):
@@ -100,7 +117,7 @@ def after(ordering: Sequence[str], values: Sequence, *, reverse: bool = False) -
             same = Q(**{f"{name}__isnull": True})
         else:
             later = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
-            if not reverse:
+            if not reverse and _nullable(model, name):
                 later |= Q(**{f"{name}__isnull": True})
             same = Q(**{name: value})
         condition |= equal_so_far & later
@@ -142,9 +159,10 @@ class CursorPagination(pagination.BasePagination):
             self.count = queryset.order_by()[: COUNT_CAP + 1].count()
         cursor = self.decode_cursor(request, queryset.model)
         reverse = bool(cursor and cursor.reverse)
-        queryset = queryset.order_by(*order_expressions(self.ordering, reverse=reverse))
+        model = queryset.model
+        queryset = queryset.order_by(*order_expressions(self.ordering, reverse=reverse, model=model))
         if cursor is not None:
-            queryset = queryset.filter(after(self.ordering, cursor.values, reverse=reverse))
+            queryset = queryset.filter(after(self.ordering, cursor.values, reverse=reverse, model=model))
         rows = list(queryset[: self.page_size + 1])
         more = len(rows) > self.page_size
         page = rows[: self.page_size]

@@ -97,7 +97,6 @@ SHORT_UNITS = {
     "id": ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")),
     "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")),
 }
-DECIMAL_MARK = {"id": ",", "en": "."}
 
 
 def _language() -> str:
@@ -105,7 +104,8 @@ def _language() -> str:
 
 
 def rupiah_short(value: int) -> str:
-    """Rp200 juta, Rp37,65 juta, Rp1,2 miliar (Rp200 million, Rp37.65 million in English).
+    """Rp200 juta, Rp37,65 juta, Rp1,2 miliar (Rp200 million, Rp37,65 million in English: the
+    number keeps the Indonesian decimal comma in both languages, as every figure does).
 
     The one short form of an amount, for chart labels on pages and in PDFs: up to two
     decimals, rounded half up, without trailing zeros, so Rp37.650.000 is Rp37,65 juta.
@@ -120,11 +120,11 @@ def rupiah_short(value: int) -> str:
         if number >= 1000 and index > 0:  # Rp999.995.000 is Rp1 miliar, never Rp1000 juta
             size, word = units[index - 1]
             number = (Decimal(value) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        text = format(number.normalize(), "f").replace(".", DECIMAL_MARK[language])
+        text = format(number.normalize(), "f").replace(".", ",")
         return f"{sign}Rp{text} {word}"
     return f"{sign}{format_rupiah(value)}"
 
 
 def count_label(value: int) -> str:
-    """A count grouped in the current language: 1.234 (id), 1,234 (en)."""
+    """A count grouped the Indonesian way in both languages: 1.234."""
     return formats.number_format(int(value), force_grouping=True)

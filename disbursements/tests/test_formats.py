@@ -1,5 +1,6 @@
 """Dates, times and quantities of a handover read the same on its page, in the list's export and
-in the BAST: "9 November 2023", "14.05 WIB" in the user's time zone, "2,5 kg" (id) or "2.5 kg" (en)."""
+in the BAST: "9 November 2023", "14.05 WIB" in the user's time zone, and "2,5 kg" beside
+"Rp4.750.000" in both languages (one number convention on a line)."""
 
 import datetime
 import io
@@ -49,7 +50,9 @@ class TestHandoverDetail:
         client.force_login(staf_hk)
         page = detail(client, handover, language="en")
         assert "9 November 2023, 14.05 WIB" in page
-        assert '<span>2.5<span class="stacked-only"> kg</span></span>' in page and "2.50" not in page
+        # The quantity is written as the rupiah beside it is, not "2.5 kg" next to "Rp4.750.000".
+        assert '<span>2,5<span class="stacked-only"> kg</span></span>' in page and "Rp4.750.000" in page
+        assert "<span>2.5<" not in page and "2.50" not in page
 
     def test_a_user_in_wita_sees_the_time_one_hour_later(self, client, staf_hk, handover):
         staf_hk.time_zone = "Asia/Makassar"

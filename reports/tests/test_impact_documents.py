@@ -109,7 +109,7 @@ class TestPdfCharts:
     def test_the_english_report_is_english_and_the_indonesian_one_indonesian(self, one_handover, manajer_hk, hk):
         english = " ".join(pdf_text(produce(manajer_hk, company=hk, language="en")).split())
         assert "Pillar Net value Economic Rp37.650.000" in english
-        assert "Rp37.65 million" in english
+        assert "Rp37,65 million" in english and "Rp37.65 million" not in english  # one convention with Rp37.650.000
         for indonesian in ("Ekonomi", "juta", "Triwulan"):
             assert indonesian not in english, indonesian
         bahasa = " ".join(pdf_text(produce(manajer_hk, company=hk, language="id")).split())

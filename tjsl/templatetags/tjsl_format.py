@@ -1,5 +1,6 @@
 """Money, counts and quantities for templates: `{{ amount|rupiah }}` gives Rp200.000.000,
-`{{ item.quantity|quantity }}` 2,5 (id) or 2.5 (en)."""
+`{{ item.quantity|quantity }}` 2,5: numbers follow the Indonesian convention in both
+languages (tjsl/formats/en/formats.py), so a line never mixes two."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -29,15 +30,14 @@ def rupiah(value) -> str:
 
 @register.filter
 def number(value) -> str:
-    """A count grouped in the current language: 1.234.567 (id) or 1,234,567 (en)."""
+    """A count grouped the Indonesian way in both languages: 1.234.567."""
     if value in (None, ""):
         return ""
     return formats.number_format(value, force_grouping=True)
 
 
 def quantity_text(value) -> str:
-    """A quantity in the current language's conventions, without trailing zeros: 2,5 and
-    1.500 (id), 2.5 and 1,500 (en); never 2.50."""
+    """A quantity without trailing zeros, grouped as every number is: 2,5 and 1.500, never 2.50."""
     if value in (None, ""):
         return ""
     try:

@@ -135,4 +135,6 @@ def test_the_same_pages_in_english(page, world, request):
     page.wait_for_url("**/handovers/*/")
     expect(page.get_by_role("alert").first).to_contain_text("Handover saved.")
     assert Disbursement.objects.get().total == 4_750_000
+    # Typed "2.5" is two and a half, shown as every number is shown: "2,5" beside "Rp4.750.000".
+    expect(page.get_by_role("main")).to_contain_text("2,5")
     screen.check("handover-detail-en")

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
@@ -65,11 +66,12 @@ class TestFormats:
             # One date format everywhere: the short format lists and tables use is the same.
             assert Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(Context({"d": day})) == "9 November 2023"
 
-    def test_numbers_group_with_dots_in_indonesian_and_commas_in_english(self):
-        with translation.override("id"):
-            assert self.render("{{ v|number }}", v=1234567) == "1.234.567"
-        with translation.override("en"):
-            assert self.render("{{ v|number }}", v=1234567) == "1,234,567"
+    def test_numbers_are_written_the_indonesian_way_in_both_languages(self):
+        # As rupiah is (Rp1.234.567), so that no line mixes "1,234" with "Rp1.234.567".
+        for language in ("id", "en"):
+            with translation.override(language):
+                assert self.render("{{ v|number }}", v=1234567) == "1.234.567"
+                assert self.render("{{ v|quantity }}", v=Decimal("1500.50")) == "1.500,5"
 
     def test_ids_are_never_grouped(self):
         with translation.override("id"):

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from tjsl.api import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 
+from .changes_api import ChangeFeedView
 from .idempotency import IdempotentCreateMixin
 from .models import ApiToken, Company
 from .scope import scope_for, scope_label
@@ -175,3 +176,4 @@ def register(router) -> None:
     router.register("companies", CompanyViewSet, basename="company")
     router.register("tokens", ApiTokenViewSet, basename="token")
     router.add_view("me/", MeView.as_view(), name="me")
+    router.add_view("changes/", ChangeFeedView.as_view(router=router), name="changes")

@@ -501,3 +501,4 @@ class HandoverViewSet(
 
 def register(router) -> None:
     router.register("handovers", HandoverViewSet, basename="handover")
+    router.register_changes("handover", HandoverViewSet)

@@ -740,3 +740,6 @@ def register(router) -> None:
     router.register("partner-imports", PartnerImportViewSet, basename="partnerimport")
     router.register("groups", BusinessGroupViewSet, basename="businessgroup")
     router.register("assessments", AssessmentViewSet, basename="assessment")
+    router.register_changes("partner", PartnerViewSet)
+    router.register_changes("group", BusinessGroupViewSet)
+    router.register_changes("assessment", AssessmentViewSet)

@@ -631,3 +631,6 @@ def register(router) -> None:
     router.register("programs", ProgramViewSet, basename="program")
     router.register("enrollment-requests", EnrollmentRequestViewSet, basename="enrollment-request")
     router.register("activities", ActivityViewSet, basename="activity")
+    router.register_changes("program", ProgramViewSet)
+    router.register_changes("activity", ActivityViewSet)
+    router.register_changes("enrollment_request", EnrollmentRequestViewSet)

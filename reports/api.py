@@ -412,3 +412,4 @@ class ImpactReportViewSet(
 def register(router) -> None:
     router.add_view("dashboard/", DashboardView.as_view(), name="dashboard")
     router.register("reports", ImpactReportViewSet, basename="impactreport")
+    router.register_changes("report", ImpactReportViewSet)

@@ -234,6 +234,12 @@ class ApiRouter(routers.DefaultRouter):
     def __init__(self):
         super().__init__()
         self.extra_urls: list[URLPattern] = []
+        self.change_resources: dict[str, type] = {}  # the change feed's resources and their viewsets
+
+    def register_changes(self, resource: str, viewset) -> None:
+        """List `resource`'s changes in /api/v1/changes/ (its table needs the trigger of
+        tjsl.changes.record_changes), each with the state `viewset` serves for its detail."""
+        self.change_resources[resource] = viewset
 
     def add_view(self, route: str, view, *, name: str) -> None:
         self.extra_urls.append(path(route, view, name=name))

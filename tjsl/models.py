@@ -1,7 +1,8 @@
-"""Models of the project package itself: the outbox of background work."""
+"""Models of the project package itself: the outbox of background work and the change feed."""
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,38 @@ class TouchedOnSave(models.Model):
     def touch(self) -> None:
         """A part of this record changed (an item, an allocation, a member, a budget)."""
         self.save(update_fields=["updated_at"])
+
+
+class Change(models.Model):
+    """One create, update or delete of a record the API serves, written by a database trigger
+    (tjsl/changes.py) in the same transaction as the change itself, so nothing bypasses it:
+    services, bulk updates, the admin and raw SQL alike.
+
+    `company_id` and `region_code` are the record's company and region at that moment, kept so
+    that a deletion can be shown to exactly the readers whose scope held the record.
+    `position` orders the feed: it is given after the commit, to committed rows only
+    (`tjsl.changes.positions_assign`), so a transaction that commits late still lands after
+    everything a reader has already seen.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        DELETED = "deleted", _("deleted")
+
+    resource = models.CharField(_("resource"), max_length=40)
+    object_id = models.BigIntegerField(_("record id"))
+    action = models.CharField(_("action"), max_length=7, choices=Action.choices)
+    company_id = models.BigIntegerField(_("company id"), null=True, blank=True)
+    # NULL: the record has no region of its own; "" is a national report, outside every region.
+    region_code = models.CharField(_("region code"), max_length=13, null=True, blank=True)  # noqa: DJ001
+    position = models.BigIntegerField(_("position in the feed"), null=True, blank=True, unique=True)
+    at = models.DateTimeField(_("time"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [models.Index(fields=["id"], condition=Q(position__isnull=True), name="tjsl_change_unplaced")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.object_id} {self.action}"

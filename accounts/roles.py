@@ -38,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "loans.loan": (VIEW,),
         "loans.loanfund": ALL,
         "reports.impactreport": (VIEW, ADD),
+        "webhooks.subscription": ALL,
+        "webhooks.delivery": (VIEW, CHANGE),
     },
     Role.STAF: {
         "regions.region": (VIEW,),

@@ -1,12 +1,11 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .decorators import user_manager_required
 from .forms import ApiTokenForm, TimeZoneForm, UserInviteForm, UserUpdateForm
 from .models import ApiToken, User
 from .scope import scope_label
@@ -75,16 +74,6 @@ def token_revoke(request, pk: int):
 
 
 # --- Users of the administrator's company ----------------------------------------
-def user_manager_required(view):
-    """Only a company's administrator opens these pages (403); other users answer 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.can_manage_users:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _managed_user(request, pk: int) -> User:

@@ -23,6 +23,8 @@ from tjsl.formats.output import date_text
 from tjsl.problems import denied
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
 from tjsl.uploads import validate_upload, validate_uploads
+from webhooks.models import Event
+from webhooks.services import emit
 
 from .models import (
     COMMITTED_STATUSES,
@@ -173,11 +175,36 @@ def _expect_status(disbursement: Disbursement, status: str) -> None:
         )
 
 
+WEBHOOK_EVENTS = {
+    Status.SUBMITTED: Event.HANDOVER_SUBMITTED,
+    Status.APPROVED: Event.HANDOVER_APPROVED,
+    Status.HANDED_OVER: Event.HANDOVER_HANDED_OVER,
+}
+
+
+def webhook_data(disbursement: Disbursement) -> dict:
+    """What a webhook says about a handover; the rest is one GET /api/v1/handovers/{id}/ away."""
+    return {
+        "id": disbursement.pk,
+        "number": disbursement.number or None,
+        "kind": disbursement.kind,
+        "status": disbursement.status,
+        "total": disbursement.total,
+        "handed_on": disbursement.handed_on,
+        "program": disbursement.program_id,
+        "partner": disbursement.partner_id,
+        "group": disbursement.group_id,
+        "reverses": disbursement.reverses_id,
+    }
+
+
 def _transition(disbursement: Disbursement, *, to: str, actor, reason: str = "", fields=()) -> None:
     previous = disbursement.status
     disbursement.status = to
     disbursement.save(update_fields=["status", *fields])
     Transition.objects.create(disbursement=disbursement, from_status=previous, to_status=to, actor=actor, reason=reason)
+    if to in WEBHOOK_EVENTS:
+        emit(WEBHOOK_EVENTS[to], company_id=disbursement.company_id, data=webhook_data(disbursement))
     transaction.on_commit(
         lambda: handover_status_changed.send(
             sender=Disbursement, disbursement=disbursement, from_status=previous, to_status=to
@@ -682,5 +709,10 @@ def disbursement_reverse(*, disbursement: Disbursement, actor, reason: str) -> D
     reversal.save(update_fields=["total"])
     Transition.objects.create(disbursement=reversal, from_status="", to_status=Status.DRAFT, actor=actor, reason=reason)
     _transition(reversal, to=Status.SUBMITTED, actor=actor, reason=reason)
+    emit(
+        Event.HANDOVER_REVERSED,
+        company_id=original.company_id,
+        data={**webhook_data(original), "reversal": reversal.pk},
+    )
     notify(disbursement=reversal, verb=Notification.Verb.SUBMITTED, actor=actor, reason=reason)
     return reversal

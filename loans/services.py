@@ -18,6 +18,8 @@ from accounts.roles import Role
 from tjsl.problems import denied
 from tjsl.sequences import sequence_next
 from tjsl.templatetags.tjsl_format import rupiah_text as rupiah
+from webhooks.models import Event
+from webhooks.services import emit
 
 from .models import (
     COMMITTED_STATUSES,
@@ -233,7 +235,13 @@ def loan_approve(*, loan: Loan, actor, approved_at: datetime.datetime | None = N
     loan.approved_by, loan.approved_at = actor, approved_at
     loan.status = Status.APPROVED
     loan.save(update_fields=["year", "sequence", "number", "approved_by", "approved_at", "status"])
+    emit(Event.LOAN_APPROVED, company_id=loan.company_id, data=_webhook_data(loan))
     return loan
+
+
+def _webhook_data(loan: Loan) -> dict:
+    return {"id": loan.pk, "number": loan.number, "status": loan.status, "amount": loan.amount,
+            "partner": loan.partner_id, "disbursed_on": loan.disbursed_on}  # fmt: skip
 
 
 @transaction.atomic
@@ -277,6 +285,7 @@ def loan_disburse(*, loan: Loan, actor, disbursed_on: datetime.date, channel: st
     JournalEntry.objects.create(
         loan=loan, kind=EntryKind.DISBURSEMENT, on=disbursed_on, principal=loan.amount, actor=actor
     )
+    emit(Event.LOAN_DISBURSED, company_id=loan.company_id, data=_webhook_data(loan))
     return loan
 
 

@@ -20,6 +20,8 @@ from accounts.roles import Role
 from regions.models import Region
 from tjsl.outbox import outbox_send
 from tjsl.uploads import EXTENSIONS, PDF_TYPES, PHOTO_TYPES, validate_upload
+from webhooks.models import Event
+from webhooks.services import emit
 
 from .imports import ImportFileError, RowChecker, check_xlsx_archive, read_rows, storable
 from .models import (
@@ -204,7 +206,19 @@ def partner_create(*, actor, confirm_similar: bool | None = None, **data) -> Par
     _partner_validate(partner, actor=actor)
     partner_similar_check(business_name=partner.business_name, regency_id=partner.regency_id, confirmed=confirm_similar)
     partner.save()
+    emit(Event.PARTNER_CREATED, company_id=actor.company_id, data=_webhook_data(partner))
     return partner
+
+
+def _webhook_data(partner: Partner) -> dict:
+    """What a webhook says about a partner (no personal data: read it through the API)."""
+    return {
+        "id": partner.pk,
+        "business_name": partner.business_name,
+        "region_code": partner.region_code,
+        "sector": partner.sector,
+        "status": partner.status,
+    }
 
 
 @transaction.atomic
@@ -228,6 +242,7 @@ def partner_update(*, partner: Partner, actor, confirm_similar: bool | None = No
     partner.save(update_fields=[*changed, "updated_at"])
     if "joined_on" in changed:
         partner_classes_refresh(partner=partner)
+    emit(Event.PARTNER_UPDATED, company_id=actor.company_id, data={**_webhook_data(partner), "changed": changed})
     return partner
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tjsl",
     "regions",
     "accounts",
+    "webhooks",
     "partners",
     "programs",
     "disbursements",
@@ -233,7 +234,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tjsl.tasks.outbox_dispatch",
         "schedule": 60,
     },
+    # Webhook deliveries whose retry time has come.
+    "webhook-deliveries-due": {
+        "task": "webhooks.tasks.webhook_deliveries_due",
+        "schedule": 60,
+    },
 }
+# Webhooks (webhooks/services.py): receivers must be public https addresses in production;
+# development and tests may call http://127.0.0.1. A failed delivery is tried again after
+# base x 2^(n-1) seconds, for 24 hours.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60)
 # Absolute base URL for links in e-mails and documents made without a request.
 TJSL_SITE_URL = env_str("TJSL_SITE_URL", "http://127.0.0.1:8000")
 
@@ -384,6 +396,9 @@ SPECTACULAR_SETTINGS = {
         "ReportLanguageEnum": "reports.models.ImpactReport.Language",
         "RegionKindEnum": "regions.models.Region.Kind",
         "RegionLevelEnum": "regions.models.Region.Level",
+        "WebhookEventEnum": "webhooks.models.Event",
+        "WebhookDeliveryStatusEnum": "webhooks.models.Delivery.Status",
+        "ChangeActionEnum": "tjsl.models.Change.Action",
     },
 }
 

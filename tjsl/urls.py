@@ -23,6 +23,7 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -24,6 +24,8 @@ from accounts.scope import Scope, scope_for
 from programs.models import Activity
 from programs.selectors import budget_visible_to
 from regions.models import Region
+from webhooks.models import Event
+from webhooks.services import emit
 
 from ..models import HandoverMonthFact, ImpactReport
 from .documents import period_label, report_pdf, report_xlsx
@@ -265,8 +267,21 @@ def impact_report_produce(*, report_id: int) -> ImpactReport | None:
         report.status, report.progress, report.progress_note = Status.DONE, 100, ""
         report.finished_at = timezone.now()
         report.save()
+        emit(Event.REPORT_READY, company_id=report.company_id, data=_webhook_data(report))
         transaction.on_commit(lambda: impact_report_notify(report=report))
     return report
+
+
+def _webhook_data(report: ImpactReport) -> dict:
+    """What a webhook says about a finished report; the files are at the API's pdf/ and xlsx/."""
+    return {
+        "id": report.pk,
+        "kind": report.kind,
+        "period_start": report.period_start,
+        "region_code": report.region_code or None,
+        "language": report.language,
+        "version": report.version,
+    }
 
 
 def impact_report_requeue(*, report_id: int) -> None:

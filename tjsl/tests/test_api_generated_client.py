@@ -17,8 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from accounts.models import User
+from accounts.models import Company, User
+from accounts.roles import Role
 from accounts.services import api_token_create
+from conftest import make_user
+from webhooks.services import subscription_create, subscription_test
 
 BIN = Path(sys.executable).parent
 PACKAGE = "tjsl_client"
@@ -116,22 +119,38 @@ def test_enums_are_real_enums_and_ids_are_integers(generated):
     assert partners_retrieve.sync_detailed.__annotations__["id"] is int
 
 
+# Resources only a company's administrators read.
+ADMINISTRATORS_ONLY = {"webhooks", "webhook_deliveries"}
+
+
+def _company_administrator(api):
+    """A client for an administrator of Hutama Karya, with a subscription and one delivery."""
+    admin = make_user("admin.hk", Role.ADMINISTRATOR, company=Company.objects.get(code="HK"))
+    subscription = subscription_create(actor=admin, url="http://127.0.0.1:9/hook", events=["handover.approved"])
+    subscription_test(subscription=subscription, actor=admin)
+    return _client(api, admin.username)
+
+
 def test_every_list_and_detail_call_round_trips(api, generated):
-    client = _client(api, "manajer.hk")
+    manager, administrator = _client(api, "manajer.hk"), _company_administrator(api)
     lists = list(_operations("_list"))
     first_ids = {}
     for resource, name, module in lists:  # /partners/, /programs/ ...: the first record of each
+        client = administrator if resource in ADMINISTRATORS_ONLY else manager
         if name == f"{resource}_list":
             page = _ok(module.sync_detailed(client=client))
             if page.results:
                 first_ids[resource] = getattr(page.results[0], "id", None) or page.results[0].code
     assert {"partners", "groups", "programs", "handovers", "regions", "companies", "tokens"} <= set(first_ids)
+    assert {"changes", "webhooks", "webhook_deliveries"} <= set(first_ids)
     for resource, name, module in lists:  # /partners/{id}/export-milestones/ ...: nested under that record
+        client = administrator if resource in ADMINISTRATORS_ONLY else manager
         if name != f"{resource}_list" and resource in first_ids:
             rows = _ok(module.sync_detailed(first_ids[resource], client=client))
             assert isinstance(rows if isinstance(rows, list) else rows.results, list), name
     retrieved = set()
     for resource, name, module in _operations("_retrieve"):
+        client = administrator if resource in ADMINISTRATORS_ONLY else manager
         if name == f"{resource}_retrieve" and resource in first_ids:
             detail = _ok(module.sync_detailed(first_ids[resource], client=client))
             assert first_ids[resource] in (getattr(detail, "id", None), getattr(detail, "code", None))
@@ -139,7 +158,7 @@ def test_every_list_and_detail_call_round_trips(api, generated):
         elif name in ("me_retrieve", "dashboard_retrieve"):
             _ok(module.sync_detailed(client=client))
             retrieved.add(resource)
-    assert retrieved >= {"partners", "groups", "programs", "handovers", "me", "dashboard"}
+    assert retrieved >= {"partners", "groups", "programs", "handovers", "me", "dashboard", "webhooks"}
 
 
 def test_create_calls_round_trip(api, generated):
@@ -235,3 +254,13 @@ def test_create_calls_round_trip(api, generated):
 
     token = _ok(tokens_create.sync_detailed(client=client, body=ApiTokenCreatedRequest(name="ERP")), 201)
     assert token.name == "ERP" and token.token and token.token.startswith(token.prefix)
+
+    from tjsl_client.api.webhooks import webhooks_create, webhooks_test_create
+    from tjsl_client.models import SubscriptionRequest, WebhookEventEnum
+
+    administrator = _company_administrator(api)
+    body = SubscriptionRequest(url="http://127.0.0.1:9/erp", events=[WebhookEventEnum.HANDOVER_SUBMITTED])
+    subscription = _ok(webhooks_create.sync_detailed(client=administrator, body=body), 201)
+    assert subscription.secret.startswith("whsec_") and subscription.events == [WebhookEventEnum.HANDOVER_SUBMITTED]
+    ping = _ok(webhooks_test_create.sync_detailed(subscription.id, client=administrator), 202)
+    assert ping.event == WebhookEventEnum.PING and ping.subscription == subscription.id

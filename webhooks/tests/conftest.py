@@ -1,0 +1,1 @@
+from disbursements.tests.conftest import ogan_ilir, partner, program  # noqa: F401 (fixtures)

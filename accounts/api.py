@@ -172,6 +172,18 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+class ServiceAccountScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.ServiceAccountAuthentication"
+    name = "serviceAccount"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "oauth2",
+            "description": str(_("A service account's client credentials, exchanged at /o/token/ for a bearer token.")),
+            "flows": {"clientCredentials": {"tokenUrl": "/o/token/", "scopes": {"api": "The TJSL API"}}},
+        }
+
+
 def register(router) -> None:
     router.register("companies", CompanyViewSet, basename="company")
     router.register("tokens", ApiTokenViewSet, basename="token")

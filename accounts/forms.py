@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from .models import TimeZone, User
-from .roles import COMPANY_ADMIN_GRANTABLE_ROLES
+from .roles import COMPANY_ADMIN_GRANTABLE_ROLES, SERVICE_ROLES
 
 
 class TimeZoneForm(forms.Form):
@@ -113,3 +113,29 @@ class UserUpdateForm(UserFieldsForm):
         initial = {field: getattr(user, field) for field in ("first_name", "last_name", "email", "position")}
         initial.update(role=user.role.value if user.role else None, region=user.region_id)
         super().__init__(*args, initial=initial, **kwargs)
+
+
+class ServiceAccountForm(forms.Form):
+    """A system that will call the API: its name, and the role and region it acts with."""
+
+    name = forms.CharField(
+        label=_("Name of the system"), max_length=150, help_text=_("For example: ERP Keuangan, Bank Mandiri H2H.")
+    )
+    role = forms.ChoiceField(label=_("Role"))
+    region = RegionScopeField(
+        label=_label("region"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("National (the whole country)"),
+        help_text=_("A province or regency inside your own scope; empty means the whole country."),
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in SERVICE_ROLES]
+        self.fields["region"].queryset = Region.objects.filter(level__in=[1, 2]).within(actor.region)
+        if actor.region_id:
+            self.fields["region"].required = True
+            self.fields["region"].empty_label = None
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Create the service account")))

@@ -121,6 +121,11 @@ class User(AbstractUser):
         limit_choices_to={"level__in": [1, 2]},
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
+    is_service_account = models.BooleanField(
+        _("service account"),
+        default=False,
+        help_text=_("A system that calls the API with OAuth 2 client credentials; it never signs in to pages."),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=20,
@@ -164,7 +169,9 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        """The name shown as author in histories and lists; a system says that it is one."""
+        name = self.get_full_name() or self.username
+        return _("%(name)s (service account)") % {"name": name} if self.is_service_account else name
 
     @property
     def can_manage_users(self) -> bool:
@@ -178,6 +185,8 @@ class UserEventAction(models.TextChoices):
     DEACTIVATED = "deactivated", _("deactivated")
     REACTIVATED = "reactivated", _("reactivated")
     PASSWORD_RESET_SENT = "password_reset_sent", _("password reset link sent")
+    SERVICE_ACCOUNT_CREATED = "service_account_created", _("service account created")
+    SERVICE_ACCOUNT_REVOKED = "service_account_revoked", _("service account revoked")
 
 
 class UserEvent(models.Model):

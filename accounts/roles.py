@@ -112,6 +112,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # Roles a company's Administrator may give inside their company. Regional officials and
 # auditors see every company's records: only a platform superuser gives those roles.
 COMPANY_ADMIN_GRANTABLE_ROLES = (Role.STAF, Role.MANAJER, Role.ADMINISTRATOR)
+# Roles a company administrator may give a service account (a system calling the API).
+SERVICE_ROLES = (Role.STAF, Role.MANAJER)
 
 # Roles that may see personal data (NIK, phone, address) unmasked.
 ROLES_SEEING_PERSONAL_DATA = {Role.ADMINISTRATOR, Role.STAF, Role.MANAJER}

@@ -2,13 +2,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .decorators import user_manager_required
-from .forms import ApiTokenForm, TimeZoneForm, UserInviteForm, UserUpdateForm
+from .forms import ApiTokenForm, ServiceAccountForm, TimeZoneForm, UserInviteForm, UserUpdateForm
 from .models import ApiToken, User
 from .scope import scope_label
+from .service_accounts import service_account_create, service_account_revoke, service_accounts_of
 from .services import (
     api_token_create,
     api_token_revoke,
@@ -82,7 +84,12 @@ def _managed_user(request, pk: int) -> User:
 
 @user_manager_required
 def user_list(request):
-    users = User.objects.managed_by(request.user).select_related("region").prefetch_related("groups")
+    users = (
+        User.objects.managed_by(request.user)
+        .filter(is_service_account=False)
+        .select_related("region")
+        .prefetch_related("groups")
+    )
     page = Paginator(users.order_by("username"), 50).get_page(request.GET.get("page"))
     for user in page:
         # The role comes from the prefetched groups instead of one query per row.
@@ -153,3 +160,36 @@ user_reactivate_view = _user_action(user_reactivate, lambda: _("%(name)s can log
 user_password_reset_view = _user_action(
     user_password_reset_send, lambda: _("A link to choose a new password was sent to %(name)s.")
 )
+
+
+# --- Service accounts of the administrator's company -------------------------------
+@user_manager_required
+def service_account_list(request):
+    form = ServiceAccountForm(request.POST or None, actor=request.user)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, application, secret = service_account_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            created = {"account": account, "client_id": application.client_id, "client_secret": secret}
+            form = ServiceAccountForm(actor=request.user)
+    context = {
+        "accounts": service_accounts_of(request.user),
+        "form": form,
+        "created": created,
+        "token_url": request.build_absolute_uri(reverse("oauth2-token")),
+    }
+    response = render(request, "accounts/service_accounts.html", context, status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"  # the page may show a client secret
+    return response
+
+
+@require_POST
+@user_manager_required
+def service_account_revoke_view(request, pk: int):
+    account = get_object_or_404(service_accounts_of(request.user), pk=pk)
+    service_account_revoke(actor=request.user, account=account)
+    messages.success(request, _("%(name)s can no longer call the API.") % {"name": account.display_name})
+    return redirect("accounts:service-accounts")

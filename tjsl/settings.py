@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_filters",
     "rest_framework",
+    "oauth2_provider",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tjsl",
@@ -240,6 +241,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
     },
 }
+# Service accounts (accounts/service_accounts.py): OAuth 2 client credentials at /o/token/.
+RFC9700_PARTS = ("IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
+                 "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME")  # fmt: skip
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH2_ACCESS_TOKEN_SECONDS", 3600),
+    "SCOPES": {"api": "The TJSL API, within the service account's role and region"},
+    "DEFAULT_SCOPES": ["api"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, S256 only,
+    # tokens in the Authorization header only and stored hashed, refresh replay detected.
+    **{f"COMPLIANT_BCP_RFC9700_{part}": True for part in RFC9700_PARTS},
+}
 # Webhooks (webhooks/services.py): receivers must be public https addresses in production;
 # development and tests may call http://127.0.0.1. A failed delivery is tried again after
 # base x 2^(n-1) seconds, for 24 hours.
@@ -325,6 +339,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.ServiceAccountAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tjsl.api_defaults.RolePermission"],
@@ -363,7 +378,9 @@ TJSL_NIK_CHECKS_PER_HOUR = env_int("TJSL_NIK_CHECKS_PER_HOUR", 60)
 TJSL_NIK_IMPORT_CHECKS_PER_DAY = env_int("TJSL_NIK_IMPORT_CHECKS_PER_DAY", 5000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TJSL UMK API",
-    "DESCRIPTION": "Regions, companies, programmes and partners of the TJSL program manager. See docs/api.md.",
+    # The guide (docs/api.md: authentication, errors, paging, sync, webhooks, service accounts)
+    # is the schema's description, so the served docs page shows it above the operations.
+    "DESCRIPTION": (BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8").split("\n", 1)[1].strip(),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider import views as oauth2_views
 
 from accounts.forms import LoginForm
 from accounts.password_reset import LimitedPasswordResetView
@@ -28,6 +30,9 @@ urlpatterns = [
     path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("tjsl.api", namespace="api")),
+    # OAuth 2 for service accounts: only the token endpoints (client credentials), no login flows.
+    path("o/token/", login_not_required(oauth2_views.TokenView.as_view()), name="oauth2-token"),
+    path("o/revoke_token/", login_not_required(oauth2_views.RevokeTokenView.as_view()), name="oauth2-revoke"),
     path("admin/", admin.site.urls),
 ]
 

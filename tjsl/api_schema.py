@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from .api_defaults import ID_FILTERS
+from .api_examples import add_examples
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
@@ -158,11 +159,12 @@ def _is_id_parameter(parameter: dict) -> bool:
 
 def postprocess_schema(result, generator, request, public):
     """After drf-spectacular's enum naming: ids (path and filter) are bounded integers, as the
-    database holds them, so that generated clients type them `int` instead of `str` or `float`."""
+    database holds them, so that generated clients type them `int` instead of `str` or `float`;
+    then every request body and successful answer gets an example (tjsl/api_examples.py)."""
     result = postprocess_schema_enums(result, generator, request=request, public=public)
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 if _is_id_parameter(parameter):
                     parameter["schema"] = dict(ID_SCHEMA)
-    return result
+    return add_examples(result)

@@ -6,7 +6,9 @@ the schema, invalid input rejected with a 4xx. Two phases run, as
 `schemathesis run --phases coverage,fuzzing` would: the coverage phase sends the
 schema's boundary and wrong-type values to every parameter and field one at a time
 (a year of 0, numbers beyond 64 bits, a missing required field); the fuzzing phase
-draws random requests, valid and invalid.
+draws random requests, valid and invalid; the stateful phase chains calls, feeding the
+ids that one answer returns (a created partner, its Location) into the next request
+(read it, change it, add to it), with the links Schemathesis infers from the schema.
 """
 
 import itertools
@@ -83,3 +85,29 @@ def test_every_operation_conforms_to_the_schema(api):
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             exercise(operation, mode, base_url, headers)
+
+
+def test_stateful_phase_finds_no_failure(api):
+    schema, base_url, headers = api
+    machine = schema.as_state_machine()
+    links = [link for per_operation in machine._transitions.operations.values() for link in per_operation.incoming]
+    assert len(links) >= 10, links  # found: what one call creates feeds reads, changes and nested lists
+
+    class Scenario(machine):
+        def get_call_kwargs(self, case):
+            return {"base_url": base_url, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, excluded_checks=NOT_CHECKED, transport_kwargs=kwargs)
+
+    Scenario.run(
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+    )

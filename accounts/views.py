@@ -163,22 +163,31 @@ user_password_reset_view = _user_action(
 
 
 # --- Service accounts of the administrator's company -------------------------------
+CREATED_KEY = "service_account_created"
+
+
 @user_manager_required
 def service_account_list(request):
+    """List and create. A new account's client secret is shown once, on the page the creation
+    redirects to (kept in the session only until then), so reloading shows it no more and
+    creates nothing twice."""
     form = ServiceAccountForm(request.POST or None, actor=request.user)
-    created = None
     if request.method == "POST" and form.is_valid():
         try:
             account, application, secret = service_account_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            created = {"account": account, "client_id": application.client_id, "client_secret": secret}
-            form = ServiceAccountForm(actor=request.user)
+            request.session[CREATED_KEY] = {"id": account.pk, "client_id": application.client_id, "secret": secret}
+            return redirect("accounts:service-accounts")
+    created = request.session.pop(CREATED_KEY, None) if request.method == "GET" else None
+    accounts = service_accounts_of(request.user)
+    if created:
+        created["account"] = accounts.filter(pk=created["id"]).first()
     context = {
-        "accounts": service_accounts_of(request.user),
+        "accounts": accounts,
         "form": form,
-        "created": created,
+        "created": created if created and created["account"] else None,
         "token_url": request.build_absolute_uri(reverse("oauth2-token")),
     }
     response = render(request, "accounts/service_accounts.html", context, status=400 if form.errors else 200)

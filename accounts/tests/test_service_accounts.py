@@ -40,10 +40,12 @@ def test_an_administrator_creates_one_and_the_system_works_with_its_role_and_reg
     page = client.post(
         "/accounts/service-accounts/",
         {"name": "ERP Keuangan", "role": Role.STAF.value, "region": Region.objects.get(code="16").pk},
+        follow=True,
     )
+    assert page.redirect_chain == [("/accounts/service-accounts/", 302)]  # reloading creates nothing twice
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     account = User.objects.get(is_service_account=True)
-    client_id, secret = page.context["created"]["client_id"], page.context["created"]["client_secret"]
+    client_id, secret = page.context["created"]["client_id"], page.context["created"]["secret"]
     assert client_id in page.content.decode() and secret in page.content.decode()
     assert secret not in client.get("/accounts/service-accounts/").content.decode()  # shown once
     assert not account.has_usable_password() and account.company == admin_hk.company

@@ -10,12 +10,12 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tjsl.api_defaults import refuse_unknown_parameters
-from tjsl.changes import changes_after, latest_position, positions_assign, unplaced_remain
+from tjsl.changes import changes_after, latest_position, positions_assign, pruned_through, unplaced_remain
 from tjsl.models import Change
 
 from .scope import scope_for
@@ -24,6 +24,14 @@ MAX_LIMIT = 500
 # Rows read per request at most: a regional reader skips most rows of a national feed, so a
 # page may hold fewer than `limit` entries (or none) and still say `has_more`.
 MAX_SCAN = 5000
+
+
+class CursorExpired(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = _(
+        "This cursor lies before the changes still kept: read everything again, starting from after=latest."
+    )
+    default_code = "cursor_expired"
 
 
 class ChangeQuerySerializer(serializers.Serializer):
@@ -108,6 +116,7 @@ class ChangeFeedView(APIView):
     """
 
     permission_classes = [permissions.IsAuthenticated]
+    problem_responses = {"410": _("The cursor lies before the history still kept: read everything again.")}
     router = None  # the ApiRouter, whose `change_resources` name the resources
 
     @extend_schema(
@@ -124,6 +133,8 @@ class ChangeFeedView(APIView):
         after = query.validated_data.get("after") or 0
         if after == "latest":
             return Response({"results": [], "next_cursor": str(latest_position()), "has_more": False})
+        if after < pruned_through():
+            raise CursorExpired()
         names = query.validated_data.get("types") or list(resources)
         positions_assign()
         entries, position, has_more = self._page(request, after, names, query.validated_data["limit"])

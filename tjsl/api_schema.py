@@ -111,6 +111,7 @@ class AutoSchema(openapi.AutoSchema):
         codes["404"] = _("Not found, or outside your scope.")
         if self.method in ("PUT", "PATCH", "DELETE") and self._is_detail():
             codes["412"] = _("The record changed since the ETag given in If-Match.")
+        codes.update(getattr(self.view, "problem_responses", {}))  # a view's own refusals (410 of the feed)
         if self.method not in ("GET", "HEAD", "OPTIONS"):
             codes["409"] = _("Conflicts with the record's current state (already approved...).")
             codes["422"] = _("Well-formed, but breaks a rule (over budget...).")

@@ -14,12 +14,14 @@ has none yet, one caller at a time (an advisory lock), from a sequence; a transa
 running is invisible to it and is numbered later, after everything already read.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
-from .models import Change
+from .models import Change, ChangeFeedHorizon
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def unplaced_remain() -> bool:
 def latest_position() -> int:
     """A position after every change committed so far (where a reader starts without history)."""
     positions_assign()
-    return Change.objects.aggregate(last=Max("position"))["last"] or 0
+    return max(Change.objects.aggregate(last=Max("position"))["last"] or 0, pruned_through())
 
 
 def changes_after(position: int, *, scope, resources) -> QuerySet[Change]:
@@ -199,3 +201,26 @@ def changes_after(position: int, *, scope, resources) -> QuerySet[Change]:
             | Q(region_code__startswith=scope.region_code + ".")
         )
     return changes.order_by("position")
+
+
+# --- Retention -------------------------------------------------------------------------------
+def pruned_through() -> int:
+    """The last position deleted by `changes_prune` (0: nothing yet): a cursor before it is stale."""
+    horizon = ChangeFeedHorizon.objects.first()
+    return horizon.pruned_through if horizon else 0
+
+
+@transaction.atomic
+def changes_prune(*, days: int) -> int:
+    """Delete numbered changes older than `days` days and move the horizon past them; returns
+    how many were deleted. Readers whose cursor lies before the horizon are told to read
+    everything again (410), rather than silently missing what was deleted."""
+    old = Change.objects.filter(position__isnull=False, at__lt=timezone.now() - datetime.timedelta(days=days))
+    last = old.aggregate(last=Max("position"))["last"]
+    if last is None:
+        return 0
+    deleted, _by_model = Change.objects.filter(position__lte=last).delete()
+    horizon, _created = ChangeFeedHorizon.objects.select_for_update().get_or_create(pk=1)
+    horizon.pruned_through, horizon.pruned_at = max(horizon.pruned_through, last), timezone.now()
+    horizon.save()
+    return deleted

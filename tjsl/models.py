@@ -81,3 +81,18 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} {self.object_id} {self.action}"
+
+
+class ChangeFeedHorizon(models.Model):
+    """How far back the change feed still reaches: changes up to `pruned_through` (a position)
+    were deleted after the retention period, so a cursor before it can no longer be followed."""
+
+    pruned_through = models.BigIntegerField(_("pruned through position"), default=0)
+    pruned_at = models.DateTimeField(_("pruned"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change feed horizon")
+        verbose_name_plural = _("change feed horizon")
+
+    def __str__(self) -> str:
+        return str(self.pruned_through)

@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tjsl.tasks.outbox_dispatch",
         "schedule": 60,
     },
+    # The change feed keeps TJSL_CHANGE_FEED_DAYS of history.
+    "change-feed-prune": {
+        "task": "tjsl.tasks.change_feed_prune",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Webhook deliveries whose retry time has come.
     "webhook-deliveries-due": {
         "task": "webhooks.tasks.webhook_deliveries_due",
@@ -254,6 +259,8 @@ OAUTH2_PROVIDER = {
     # tokens in the Authorization header only and stored hashed, refresh replay detected.
     **{f"COMPLIANT_BCP_RFC9700_{part}": True for part in RFC9700_PARTS},
 }
+# Days of history in /api/v1/changes/; a reader further behind is told to read everything again.
+TJSL_CHANGE_FEED_DAYS = env_int("TJSL_CHANGE_FEED_DAYS", 90)
 # Webhooks (webhooks/services.py): receivers must be public https addresses in production;
 # development and tests may call http://127.0.0.1. A failed delivery is tried again after
 # base x 2^(n-1) seconds, for 24 hours.

@@ -1,4 +1,4 @@
-"""Celery tasks of the project package: the outbox dispatcher."""
+"""Celery tasks of the project package: the outbox dispatcher and the change feed's retention."""
 
 from celery import shared_task
 
@@ -11,3 +11,13 @@ def outbox_dispatch() -> int:
 
     outbox_purge()
     return outbox_deliver()
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def change_feed_prune() -> int:
+    """Forget changes older than TJSL_CHANGE_FEED_DAYS (beat runs it nightly)."""
+    from django.conf import settings
+
+    from .changes import changes_prune
+
+    return changes_prune(days=settings.TJSL_CHANGE_FEED_DAYS)

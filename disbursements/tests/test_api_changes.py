@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import api_token_create
@@ -21,6 +22,8 @@ from partners.models import Assessment, Partner
 from partners.services import assessment_delete, assessment_record
 from programs.services import enrollment_create, enrollment_remove
 from regions.models import Region
+from tjsl.changes import changes_prune
+from tjsl.models import Change
 
 # The list endpoint of each resource of the feed.
 LISTS = {
@@ -211,3 +214,20 @@ def test_a_type_filter_and_no_feed_without_a_token(client, readers, partner, sta
     assert {entry["type"] for entry in response.json()["results"]} == {"handover"}
     assert client.get("/api/v1/changes/").status_code == 401
     assert Disbursement.objects.count() == 1 and Assessment.objects.count() == 0
+
+
+def test_a_reader_behind_the_kept_history_is_told_to_read_everything_again(client, readers, partner, ogan_ilir):
+    store = Store(client, readers["auditor"])
+    store.follow()
+    stale = store.cursor
+    make_partner("Sesudah Dipangkas", ogan_ilir)
+    Change.objects.update(at=timezone.now() - datetime.timedelta(days=91))
+    assert client.get("/api/v1/changes/", {"after": stale}, **readers["auditor"]).status_code == 200  # numbered
+    assert changes_prune(days=90) > 0
+    response = client.get("/api/v1/changes/", {"after": stale}, **readers["auditor"])
+    assert response.status_code == 410 and response.json()["code"] == "cursor_expired"
+    assert response["Content-Type"] == "application/problem+json"
+    latest = client.get("/api/v1/changes/", {"after": "latest"}, **readers["auditor"]).json()["next_cursor"]
+    make_partner("Sesudah Mulai Lagi", ogan_ilir)
+    fresh = client.get("/api/v1/changes/", {"after": latest}, **readers["auditor"]).json()["results"]
+    assert [entry["data"]["business_name"] for entry in fresh] == ["Sesudah Mulai Lagi"]

@@ -1,5 +1,6 @@
 """Keeping another system in sync through the API: a full read of every handover, then an
-incremental read after 1,000 changes. Run against a database filled by the generator
+incremental read after 1,000 changes, by `?updated_since=` and by the change feed
+(/api/v1/changes/ from a cursor taken before the full read). Run against a database filled by the generator
 (see bench/README.md), never a real one:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tjsl_bench \\
@@ -63,6 +64,32 @@ def sync(client: Client, headers: dict, url: str, *, limit: int | None = None) -
     }
 
 
+def follow_feed(client: Client, headers: dict, cursor: str, *, limit: int) -> dict:
+    """Follow /api/v1/changes/ from `cursor` until it has nothing more, as an integrator does."""
+    requests, size, ids, entries = 0, 0, set(), 0
+    start = time.perf_counter()
+    while True:
+        response = client.get(f"/api/v1/changes/?{urlencode({'after': cursor, 'limit': limit})}", **headers)
+        if response.status_code != 200:
+            raise SystemExit(f"the change feed answered {response.status_code}: {response.content[:300]!r}")
+        requests += 1
+        size += len(response.content)
+        page = response.json()
+        entries += len(page["results"])
+        ids.update(entry["id"] for entry in page["results"] if entry["type"] == "handover")
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    return {
+        "requests": requests,
+        "seconds": time.perf_counter() - start,
+        "mb": size / 1_000_000,
+        "records": entries,
+        "once": True,
+        "ids": ids,
+    }
+
+
 def show(label: str, result: dict) -> None:
     print(
         f"{label:<24} {result['requests']:>7} requests {result['seconds']:>8.1f} s {result['mb']:>8.1f} MB "
@@ -80,6 +107,7 @@ def main(changes: int, page_size: int, limit: int | None) -> None:
     print(f"{total} handovers in the database; pages of {page_size}")
 
     started = timezone.now()
+    cursor = client.get("/api/v1/changes/?after=latest", **headers).json()["next_cursor"]
     full = sync(client, headers, f"/api/v1/handovers/?page_size={page_size}&ordering=id", limit=limit)
     show("full sync" + (" (sample)" if limit else ""), full)
     if limit:
@@ -94,6 +122,9 @@ def main(changes: int, page_size: int, limit: int | None) -> None:
     show(f"incremental ({changes} changed)", incremental)
     missing = set(changed) - incremental["ids"]
     print(f"changed records the incremental sync missed: {len(missing)}")
+    feed = follow_feed(client, headers, cursor, limit=500)
+    show("change feed (same)", feed)
+    print(f"changed records the change feed missed: {len(set(changed) - feed['ids'])}")
 
 
 if __name__ == "__main__":

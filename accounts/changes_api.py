@@ -135,9 +135,11 @@ class ChangeFeedView(APIView):
             return Response({"results": [], "next_cursor": str(latest_position()), "has_more": False})
         if after < pruned_through():
             raise CursorExpired()
-        names = query.validated_data.get("types") or list(resources)
+        names = [name for name in query.validated_data.get("types") or resources if self._may_read(request, name)]
         positions_assign()
         entries, position, has_more = self._page(request, after, names, query.validated_data["limit"])
+        if after < pruned_through():
+            raise CursorExpired()  # pruned while this page was read: it may have a gap
         return Response(
             {
                 "results": ChangeSerializer(entries, many=True).data,
@@ -177,17 +179,32 @@ class ChangeFeedView(APIView):
                     return entries, position, True
         return entries, position, True
 
+    def _view(self, request, name):
+        return self.router.change_resources[name](
+            request=request, args=(), kwargs={}, format_kwarg=None, action="retrieve"
+        )
+
+    def _may_read(self, request, name: str) -> bool:
+        """The resource's own permissions (its role rules) apply to its changes too."""
+        try:
+            self._view(request, name).check_permissions(request)
+        except (exceptions.PermissionDenied, exceptions.NotAuthenticated):
+            return False
+        return True
+
     def _states(self, request, batch, resources) -> dict[str, dict[int, dict]]:
         """The current state of each created or updated record of the batch that the reader may
-        see, as its detail endpoint serializes it."""
+        see, as its detail endpoint serializes it, but with what lists mask masked (`in_list`:
+        a partner's NIK), as the feed hands out records in bulk."""
         wanted = defaultdict(set)
         for change in batch:
             if change.action != Change.Action.DELETED:
                 wanted[change.resource].add(change.object_id)
         states: dict[str, dict[int, dict]] = defaultdict(dict)
         for name, ids in wanted.items():
-            view = resources[name](request=request, args=(), kwargs={}, format_kwarg=None, action="retrieve")
+            view = self._view(request, name)
             records = view.get_queryset().filter(pk__in=ids)
-            for data in view.get_serializer(records, many=True).data:
+            context = {**view.get_serializer_context(), "in_list": True}
+            for data in view.get_serializer_class()(records, many=True, context=context).data:
                 states[name][data["id"]] = data
         return states

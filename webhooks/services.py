@@ -9,6 +9,7 @@ the event, by the beat task that sends what is due.
 """
 
 import datetime
+import http.client
 import ipaddress
 import json
 import logging
@@ -164,7 +165,8 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        # No answer, or one that is no HTTP (a bad status line, too many headers): a failure too.
         return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300]
 
 
@@ -176,9 +178,10 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def delivery_send(delivery_id: int) -> Delivery | None:
     """One attempt, if the delivery is still pending and due; None when another run has it."""
     now = timezone.now()
+    lease = now + LEASE  # also the token: only the run holding it records the result
     claimed = Delivery.objects.filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True), pk=delivery_id, status=Delivery.Status.PENDING
-    ).update(next_attempt_at=now + LEASE)
+    ).update(next_attempt_at=lease)
     if not claimed:
         return None
     delivery = Delivery.objects.select_related("subscription").get(pk=delivery_id)
@@ -196,8 +199,12 @@ def delivery_send(delivery_id: int) -> Delivery | None:
         else:
             delivery.next_attempt_at = upcoming
         logger.info("Webhook delivery %s failed (%s %s)", delivery.pk, code, error)
-    delivery.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at",
-                                 "next_attempt_at"])  # fmt: skip
+    fields = ("attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at")
+    recorded = Delivery.objects.filter(pk=delivery.pk, next_attempt_at=lease).update(
+        **{field: getattr(delivery, field) for field in fields}
+    )
+    if not recorded:  # sent again meanwhile ("Send again"): that run records its own result
+        logger.info("Webhook delivery %s: result of a superseded attempt dropped", delivery.pk)
     return delivery
 
 

@@ -259,3 +259,28 @@ def test_the_verification_snippet_of_the_docs_accepts_exactly_our_signatures():
     assert not namespace["verify"]("whsec_abc", headers, body + b" ")
     stale = signed_headers("whsec_abc", "evt-1", body, now=time.time() - 301)
     assert not namespace["verify"]("whsec_abc", stale, body)
+
+
+def test_an_answer_that_is_no_http_counts_as_a_failed_attempt(live_db, admin_hk):
+    import socketserver
+
+    class Garbage(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.recv(65536)
+            self.request.sendall(b"this is not HTTP\r\n\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        subscription = subscription_create(actor=admin_hk, url=url, events=["partner.created"])
+        from webhooks.services import delivery_send, subscription_test
+
+        delivery = subscription_test(subscription=subscription, actor=admin_hk)
+        delivery_send(delivery.pk)
+        failed = Delivery.objects.get(pk=delivery.pk)
+        assert (failed.status, failed.attempts, failed.last_status_code) == ("pending", 1, None)
+        assert "BadStatusLine" in failed.last_error and failed.next_attempt_at > timezone.now()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -58,6 +58,9 @@ def enter_item(row, kind: str, description: str, quantity: str, unit: str, unit_
 
 def choose_date_then_program(page, day: str, program) -> None:
     """The date first: the program select then offers the programs running on that day."""
+    # As a person does, wait until the page has loaded (its scripts included) before typing: a
+    # date typed earlier fires its change before htmx listens, and no programs are offered.
+    page.wait_for_load_state("load")
     page.get_by_label("Tanggal", exact=True).press_sequentially(day)
     page.get_by_label("Tanggal", exact=True).press("Tab")
     select = page.get_by_label("Program")

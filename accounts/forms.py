@@ -85,10 +85,11 @@ class UserFieldsForm(forms.Form):
         help_text=_("A province or regency inside your own scope; empty means the whole country."),
     )
     submit_label = _("Save")
+    grantable_roles = COMPANY_ADMIN_GRANTABLE_ROLES
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in COMPANY_ADMIN_GRANTABLE_ROLES]
+        self.fields["role"].choices = [(role.value, role.label) for role in self.grantable_roles]
         self.fields["region"].queryset = Region.objects.filter(level__in=[1, 2]).within(actor.region)
         if actor.region_id:
             self.fields["region"].required = True
@@ -115,27 +116,14 @@ class UserUpdateForm(UserFieldsForm):
         super().__init__(*args, initial=initial, **kwargs)
 
 
-class ServiceAccountForm(forms.Form):
-    """A system that will call the API: its name, and the role and region it acts with."""
+class ServiceAccountForm(UserFieldsForm):
+    """A system that will call the API: its name, and the role and region it acts with (the
+    same choices as for a person, but no profile or e-mail)."""
 
+    first_name = last_name = email = position = None
     name = forms.CharField(
         label=_("Name of the system"), max_length=150, help_text=_("For example: ERP Keuangan, Bank Mandiri H2H.")
     )
-    role = forms.ChoiceField(label=_("Role"))
-    region = RegionScopeField(
-        label=_label("region"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("National (the whole country)"),
-        help_text=_("A province or regency inside your own scope; empty means the whole country."),
-    )
-
-    def __init__(self, *args, actor: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in SERVICE_ROLES]
-        self.fields["region"].queryset = Region.objects.filter(level__in=[1, 2]).within(actor.region)
-        if actor.region_id:
-            self.fields["region"].required = True
-            self.fields["region"].empty_label = None
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Create the service account")))
+    field_order = ["name", "role", "region"]
+    submit_label = _("Create the service account")
+    grantable_roles = SERVICE_ROLES

@@ -20,11 +20,6 @@ def _subscription(request, pk: int) -> Subscription:
     return get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @user_manager_required
 def subscription_list(request):
     form = SubscriptionForm(request.POST or None)
@@ -32,7 +27,7 @@ def subscription_list(request):
         try:
             subscription = services.subscription_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Subscribed. Keep the signing secret below in your system."))
             return redirect("webhooks:detail", subscription.pk)
@@ -52,7 +47,7 @@ def subscription_detail(request, pk: int):
         try:
             services.subscription_update(subscription=subscription, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Subscription saved."))
             return redirect("webhooks:detail", subscription.pk)

@@ -142,9 +142,14 @@ def example_of(schema: dict, components: dict, *, name: str | None = None, depth
     return _scalar(schema, name)
 
 
+def is_file(media: dict) -> bool:
+    """A download (a PDF, a workbook): the file itself is its own example."""
+    return media.get("schema", {}).get("format") == "binary"
+
+
 def _media_types(container: dict):
     for media_type, media in container.get("content", {}).items():
-        if "schema" in media and "example" not in media and "examples" not in media:
+        if "schema" in media and "example" not in media and "examples" not in media and not is_file(media):
             yield media_type, media
 
 
